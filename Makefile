@@ -1,0 +1,37 @@
+# raportti — `make` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint bench serve clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP) ## Generate the demo inbox and publish its latest complete quarter under outputs/
+	$(BIN)/raportti demo
+
+test: $(STAMP) ## Run every test (slow and PostgreSQL ones included), as CI does
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: $(STAMP) ## Check the code with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP) ## Run the benchmarks and print their figures
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+serve: $(STAMP) ## Serve the scheduled deployments on this machine
+	$(BIN)/raportti serve
+
+clean: ## Remove generated outputs (keeps outputs/README.md) and caches
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,300 @@
+"""The `raportti` command: demo, run, check, backfill, resend, serve, status and lineage."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+EXIT_USAGE = 2
+console = Console(stderr=False)
+errors = Console(stderr=True)
+app = typer.Typer(
+    help="raportti: social reports from Lapland's municipalities to quarterly PDF briefs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+QuarterOption = Annotated[
+    str | None,
+    typer.Option(help="Quarter as YYYYQn, e.g. 2026Q3 (default: latest complete quarter)."),
+]
+SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources.toml to read.")]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Warehouse URL (default: $RAPORTTI_DB_URL, else SQLite in outputs/)."
+    ),
+]
+OutOption = Annotated[Path, typer.Option("--out", help="Folder the quarter is published under.")]
+
+
+def fail(message: str, fix: str, code: int = EXIT_USAGE) -> None:
+    """Print one clear line with its fix and exit with `code`."""
+    errors.print(f"[bold red]error:[/] {message} — {fix}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _quarter_text(quarter: str | None) -> str | None:
+    from schemas.quarter import Quarter
+
+    if quarter is None:
+        return None
+    try:
+        return str(Quarter.parse(quarter))
+    except ValueError as error:
+        fail(str(error), "give the quarter as YYYYQn, for example 2026Q3")
+    return None
+
+
+def _use_warehouse(db: str | None) -> None:
+    """Point this process (not the flow's parameters, which Prefect stores) at the warehouse."""
+    if db:
+        os.environ["RAPORTTI_DB_URL"] = db
+
+
+@app.command()
+def run(
+    quarter: QuarterOption = None,
+    sources: SourcesOption = Path("sources.toml"),
+    db: DbOption = None,
+    out: OutOption = Path("outputs"),
+    municipality: Annotated[
+        list[str] | None, typer.Option(help="Only this municipality's source (repeatable).")
+    ] = None,
+    deliver: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+) -> None:
+    """Run the quarterly flow now.
+
+    Example: raportti run --quarter 2026Q3 --sources sources.toml --no-deliver
+    """
+    quarter_text = _quarter_text(quarter)
+    if not sources.is_file():
+        fail(f"{sources}: no such sources file", "give its path with --sources FILE")
+    _use_warehouse(db)
+    from flows.quarterly import quarterly_brief
+
+    summary = quarterly_brief(
+        quarter=quarter_text,
+        sources_file=sources,
+        out_dir=out,
+        municipalities=municipality or None,
+        send=deliver,
+    )
+    raise typer.Exit(_report(summary))
+
+
+def _report(summary: object) -> int:
+    from tasks.summary import attention_lines, exit_status
+
+    table = Table(title=f"raportti {summary.quarter}", show_lines=False)
+    for column in ("source", "deliveries", "rows in", "valid", "quarantined", "redacted", "status"):
+        table.add_column(column)
+    for source in summary.sources:
+        status = "[red]failed[/]" if source.failed else "ok"
+        table.add_row(
+            source.source_id,
+            str(len(source.deliveries)),
+            str(source.rows_in),
+            str(source.rows_valid),
+            str(source.rows_quarantined),
+            str(source.redactions.total),
+            status,
+        )
+    console.print(table)
+    console.print(
+        f"{summary.valid_reports} valid reports in {summary.quarter}; "
+        f"{summary.open_rejected_rows} rejected rows open; {len(summary.published)} files published"
+    )
+    for line in attention_lines(summary):
+        console.print(f"[yellow]attention:[/] {line}", highlight=False)
+    return exit_status(summary)
+
+
+@app.command()
+def demo(out: OutOption = Path("outputs")) -> None:
+    """Make a demo inbox for all 21 municipalities and publish its latest complete quarter.
+
+    The demo's planted faults are expected: it exits 0 when they were all caught.
+    """
+    from tasks.demo import write_demo_inbox
+
+    from schemas.quarter import Quarter
+
+    quarter = Quarter.latest_complete(datetime.now(UTC))
+    demo_dir = out / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    inbox = write_demo_inbox(demo_dir / "inbox", quarter)
+    os.environ.update(inbox.environment)
+    os.environ["RAPORTTI_DB_URL"] = f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}"
+    console.print(f"demo inbox for {quarter} written to {demo_dir / 'inbox'}")
+    from flows.quarterly import quarterly_brief
+
+    summary = quarterly_brief(
+        quarter=str(quarter), sources_file=inbox.sources_file, out_dir=out, send=False
+    )
+    _report(summary)
+    raise typer.Exit(_demo_verdict(summary, inbox, out / str(quarter)))
+
+
+def _demo_verdict(summary: object, inbox: object, published: Path) -> int:
+    import polars as pl
+
+    planted = inbox.reports.filter(pl.col("planted_fault").is_not_null()).height
+    redactions = inbox.reports["redaction_kinds"].list.len().sum()
+    as_designed = (
+        not summary.failed_sources
+        and summary.rows_quarantined == planted
+        and summary.redactions >= redactions
+        and (published / "brief-fi.pdf").is_file()
+    )
+    console.print(
+        f"quarantined {summary.rows_quarantined} rows (planted {planted}), "
+        f"redacted {summary.redactions} identity codes, phones and e-mails (planted {redactions}); "
+        f"briefs in {published}"
+    )
+    if not as_designed:
+        errors.print("[bold red]the demo did not run as designed[/]")
+    return 0 if as_designed else 1
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Delivered files (.csv, .xlsx, .json).")],
+    municipality: Annotated[str, typer.Option(help="The delivering municipality's code.")],
+    lang: Annotated[str, typer.Option(help="Language of the report: en or fi.")] = "en",
+    encoding: Annotated[
+        str | None, typer.Option(help="Codec of non-UTF-8 files (default cp1252).")
+    ] = None,
+) -> None:
+    """Validate delivered files without storing anything; print each rejected row.
+
+    Exit 0 when every row is valid, 1 when some are not, 2 when a file cannot be read.
+    Example: raportti check inbox/851/raportit.csv --municipality 851 --lang fi
+    """
+    from tasks.check import check_files
+
+    if lang not in ("en", "fi"):
+        fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
+    outcome = check_files(files, municipality, lang, encoding)
+    for line in outcome.lines:
+        console.print(line, highlight=False, markup=False)
+    for problem in outcome.unreadable:
+        errors.print(f"error: {problem}", highlight=False, markup=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def backfill(
+    first: Annotated[str, typer.Option("--from", help="First quarter, e.g. 2025Q1.")],
+    last: Annotated[str, typer.Option("--to", help="Last quarter, e.g. 2026Q3.")],
+    sources: SourcesOption = Path("sources.toml"),
+    db: DbOption = None,
+    out: OutOption = Path("outputs"),
+    deliver: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+) -> None:
+    """Publish every quarter in a range, oldest first.
+
+    Example: raportti backfill --from 2025Q1 --to 2026Q3
+    """
+    first_text, last_text = _quarter_text(first), _quarter_text(last)
+    if first_text > last_text:
+        fail(f"--from {first_text} is after --to {last_text}", "swap the two quarters")
+    _use_warehouse(db)
+    from flows.steward import backfill as backfill_flow
+
+    summaries = backfill_flow(
+        first=first_text, last=last_text, sources_file=sources, out_dir=out, send=deliver
+    )
+    raise typer.Exit(max((_report(summary) for summary in summaries), default=0))
+
+
+@app.command()
+def resend(
+    quarter: Annotated[str, typer.Option(help="The published quarter, e.g. 2026Q3.")],
+    db: DbOption = None,
+    out: OutOption = Path("outputs"),
+) -> None:
+    """E-mail an already published brief to every recipient still owed it.
+
+    Example: raportti resend --quarter 2026Q3
+    """
+    quarter_text = _quarter_text(quarter)
+    if not (out / quarter_text / "brief-fi.pdf").is_file():
+        fail(f"no published brief for {quarter_text} under {out}", "run 'raportti run' first")
+    _use_warehouse(db)
+    from flows.steward import resend_brief
+
+    owed = resend_brief(quarter=quarter_text, out_dir=out)
+    for recipient in owed:
+        console.print(f"[yellow]still owed:[/] {recipient}", highlight=False)
+    console.print("every recipient has the brief" if not owed else f"{len(owed)} still owed")
+    raise typer.Exit(1 if owed else 0)
+
+
+@app.command()
+def serve() -> None:
+    """Serve the scheduled deployments (quarterly at 06:00 Europe/Helsinki) on this machine."""
+    from flows.deployments import serve_deployments
+
+    serve_deployments()
+
+
+@app.command()
+def status(
+    db: DbOption = None, limit: Annotated[int, typer.Option(help="Runs shown.")] = 20
+) -> None:
+    """Show the latest runs from the warehouse's run log."""
+    _use_warehouse(db)
+    from schemas.settings import Settings
+    from tasks.store import read_runs
+    from tasks.warehouse import connect_warehouse
+
+    runs = read_runs(connect_warehouse(Settings().warehouse_url()), limit)
+    table = Table(title="latest runs")
+    for column in ("quarter", "flow", "started_at", "finished_at", "status", "run_id"):
+        table.add_column(column)
+    for row in runs.iter_rows(named=True):
+        table.add_row(
+            *(
+                row[c] or ""
+                for c in ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
+            )
+        )
+    console.print(table)
+
+
+@app.command()
+def lineage(
+    quarter: Annotated[str, typer.Option(help="The published quarter, e.g. 2026Q3.")],
+    area: Annotated[str, typer.Option(help="Area code: 19, a subregion or a municipality.")],
+    theme: Annotated[str, typer.Option(help="Theme code or 'all'.")] = "all",
+    target_group: Annotated[str, typer.Option(help="Target-group code or 'all'.")] = "all",
+    db: DbOption = None,
+) -> None:
+    """List the reports behind one published figure (for stewards; never published).
+
+    Example: raportti lineage --quarter 2026Q3 --area 191 --theme debt
+    """
+    quarter_text = _quarter_text(quarter)
+    _use_warehouse(db)
+    from schemas.quarter import Quarter
+    from schemas.settings import Settings
+    from tasks.store import read_cell_lineage
+    from tasks.warehouse import connect_warehouse
+
+    engine = connect_warehouse(Settings().warehouse_url())
+    keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
+    for municipality_code, report_id in keys.iter_rows():
+        console.print(f"{municipality_code}\t{report_id}", highlight=False, markup=False)
+    console.print(f"{keys.height} reports", style="dim")

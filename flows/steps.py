@@ -1,0 +1,342 @@
+"""The quarterly flow's steps as Prefect tasks: thin wrappers over `tasks/`.
+
+Retries and timeouts sit on the I/O steps only; results are kept in memory
+(never persisted: they hold report rows), so pure steps do not cache.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from prefect import get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import State
+from tasks.aggregate import (
+    also_mentioned,
+    cell_lineage,
+    published_cells,
+    quarter_trends,
+    report_mix,
+)
+from tasks.brief import BriefFacts, brief_facts, quotable_proposals, write_briefs
+from tasks.extract import SourceUnavailable
+
+from schemas.findings import Finding
+from schemas.quarter import Quarter, quarter_range
+from schemas.reference import Reference, load_reference
+from schemas.settings import Settings
+from schemas.sources import SourceConfig, SourcesConfig, load_sources
+from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_config
+from tasks.ingest import SourceOutcome, ingest_source
+from tasks.publish import SourceStatus, write_published_quarter
+from tasks.quality import quality_gate
+from tasks.store import (
+    read_open_rejections,
+    read_quarter_deliveries,
+    read_reports,
+    record_run_end,
+    record_run_start,
+    replace_cell_lineage,
+)
+from tasks.summary import EXIT_OK, RunSummary, exit_status, summary_json
+from tasks.warehouse import connect_warehouse
+
+TREND_QUARTERS = 8
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """Everything computed from the stored quarter, before it is written."""
+
+    cells: pl.DataFrame
+    trends: pl.DataFrame
+    mentions: pl.DataFrame
+    mix: pl.DataFrame
+    lineage: pl.DataFrame
+    quotes: pl.DataFrame
+    valid_reports: int
+
+
+def _reference(settings: Settings) -> Reference:
+    return load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
+
+
+def _retry_only_unavailable(_task: object, _run: object, state: object) -> bool:
+    """Retry a source only when it was unreachable, not when its content is bad."""
+    try:
+        state.result()  # type: ignore[attr-defined]
+    except SourceUnavailable:
+        return True
+    except Exception:  # noqa: BLE001 - any other failure is not worth a retry
+        return False
+    return False
+
+
+def run_settings(out_dir: Path, sources_file: Path) -> Settings:
+    """Return the settings of this run: the environment's, with the flow's parameters on top."""
+    return Settings(out_dir=out_dir, sources_file=sources_file)
+
+
+def choose_quarter(quarter: str | None) -> Quarter:
+    """Return the requested quarter, or the latest complete one in Europe/Helsinki."""
+    return Quarter.parse(quarter) if quarter else Quarter.latest_complete(datetime.now(UTC))
+
+
+def blocks_publication(findings: list[Finding]) -> bool:
+    """Return whether a hard quality finding stops publication."""
+    return any(finding.severity == "hard" for finding in findings)
+
+
+@task(name="start-run-log", retries=2, cache_policy=NO_CACHE)
+def start_run_log(settings: Settings, quarter: Quarter, flow_name: str) -> str:
+    """Note the run in the warehouse's run log; return its id (Prefect's flow run id)."""
+    run_id = str(flow_run.id) if flow_run.id else uuid.uuid4().hex
+    engine = connect_warehouse(settings.warehouse_url())
+    record_run_start(engine, run_id, quarter, flow_name, datetime.now(UTC))
+    return run_id
+
+
+@task(name="finish-run-log", retries=2, cache_policy=NO_CACHE)
+def finish_run_log(settings: Settings, run_id: str, summary: RunSummary) -> None:
+    """Note how the run ended, with its counts."""
+    engine = connect_warehouse(settings.warehouse_url())
+    status = "completed" if exit_status(summary) == EXIT_OK else "needs_attention"
+    record_run_end(engine, run_id, status, summary_json(summary), datetime.now(UTC))
+
+
+@task(name="read-sources", cache_policy=NO_CACHE)
+def read_sources(sources_file: Path, municipalities: list[str] | None) -> SourcesConfig:
+    """Return the configured sources, limited to `municipalities` when given."""
+    return load_sources(sources_file).only(municipalities)
+
+
+@task(
+    name="ingest-source",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_retry_only_unavailable,
+    timeout_seconds=1800,
+    cache_policy=NO_CACHE,
+    tags=["raportti-source"],
+)
+def ingest(
+    source: SourceConfig, base_dir: Path, settings: Settings, quarter: Quarter
+) -> SourceOutcome:
+    """Extract, validate and store one source's new deliveries."""
+    engine = connect_warehouse(settings.warehouse_url())
+    now = datetime.now(UTC)
+    return ingest_source(
+        source, base_dir, engine, _reference(settings), quarter, now, get_run_logger()
+    )
+
+
+def ingest_sources(
+    sources: SourcesConfig, settings: Settings, quarter: Quarter
+) -> list[SourceOutcome]:
+    """Ingest every source concurrently; a source that fails does not stop the others."""
+    futures = ingest.map(
+        sources.sources, unmapped(sources.base_dir), unmapped(settings), unmapped(quarter)
+    )
+    return [
+        _outcome(source, future.wait() or future.state)
+        for source, future in zip(sources.sources, futures, strict=True)
+    ]
+
+
+def _outcome(source: SourceConfig, state: State) -> SourceOutcome:
+    if state.is_completed():
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    reason = str(error) if isinstance(error, BaseException) else state.message or "failed"
+    get_run_logger().error("source %s failed: %s", source.source_id, reason)
+    return SourceOutcome(source.source_id, source.municipality_code, error=reason)
+
+
+@task(name="check-quality", retries=1, timeout_seconds=600, cache_policy=NO_CACHE)
+def check_quality(settings: Settings, quarter: Quarter) -> list[Finding]:
+    """Run the Great Expectations gate on the stored quarter."""
+    docs_dir = settings.out_dir / str(quarter) / "quality"
+    findings = quality_gate(settings.warehouse_url(), quarter, _reference(settings), docs_dir)
+    get_run_logger().info("quality gate: %s findings", len(findings))
+    return findings
+
+
+@task(name="read-stored-quarter", retries=2, timeout_seconds=600, cache_policy=NO_CACHE)
+def read_stored_quarter(settings: Settings, quarter: Quarter) -> pl.DataFrame:
+    """Return the stored reports of the quarter and the seven before it."""
+    engine = connect_warehouse(settings.warehouse_url())
+    quarters = [quarter.previous(n) for n in range(TREND_QUARTERS)]
+    return read_reports(engine, quarters)
+
+
+@task(name="aggregate-quarter", cache_policy=NO_CACHE)
+def aggregate_quarter(
+    reports: pl.DataFrame, quarter: Quarter, settings: Settings
+) -> QuarterFigures:
+    """Return the published cube, trends, mix, mentions, lineage and quotable proposals."""
+    reference = _reference(settings)
+    threshold = settings.suppression_threshold
+    current = reports.filter(pl.col("submitted_on").is_between(quarter.first_day, quarter.last_day))
+    figures = QuarterFigures(
+        cells=published_cells(reports, quarter, reference, threshold),
+        trends=quarter_trends(reports, quarter, reference, threshold),
+        mentions=also_mentioned(reports, quarter, reference, threshold),
+        mix=report_mix(reports, quarter, threshold),
+        lineage=cell_lineage(reports, quarter, reference),
+        quotes=quotable_proposals(current),
+        valid_reports=current.height,
+    )
+    get_run_logger().info("quarter %s: %s valid reports", quarter, figures.valid_reports)
+    return figures
+
+
+@task(name="record-lineage", retries=2, timeout_seconds=600, cache_policy=NO_CACHE)
+def record_lineage(settings: Settings, quarter: Quarter, figures: QuarterFigures) -> None:
+    """Keep the report keys behind every published cell in the warehouse."""
+    replace_cell_lineage(connect_warehouse(settings.warehouse_url()), quarter, figures.lineage)
+
+
+@task(name="compose-brief", cache_policy=NO_CACHE)
+def compose_brief(
+    quarter: Quarter,
+    figures: QuarterFigures,
+    findings: list[Finding],
+    outcomes: list[SourceOutcome],
+    rejections: pl.DataFrame,
+    settings: Settings,
+) -> BriefFacts:
+    """Return the facts the brief states, in every language."""
+    failed = sorted({outcome.municipality_code for outcome in outcomes if outcome.failed})
+    rejected = rejections.group_by("municipality_code").agg(
+        rows=pl.struct("source_id", "delivery", "row_number").n_unique()
+    )
+    return brief_facts(
+        quarter,
+        figures.cells,
+        figures.trends,
+        figures.mentions,
+        figures.mix,
+        figures.quotes,
+        findings,
+        failed,
+        rejected.sort("municipality_code"),
+        _reference(settings),
+        settings.suppression_threshold,
+    )
+
+
+@task(name="read-open-rejections", retries=2, cache_policy=NO_CACHE)
+def read_rejections(settings: Settings, quarter: Quarter) -> pl.DataFrame:
+    """Return the quarter's rejected rows still waiting for a correction."""
+    return read_open_rejections(connect_warehouse(settings.warehouse_url()), quarter)
+
+
+@task(name="publish-quarter", retries=1, timeout_seconds=600, cache_policy=NO_CACHE)
+def publish(
+    settings: Settings,
+    quarter: Quarter,
+    figures: QuarterFigures,
+    facts: BriefFacts,
+    rejections: pl.DataFrame,
+    sources: SourcesConfig,
+    outcomes: list[SourceOutcome],
+) -> list[Path]:
+    """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`."""
+    engine = connect_warehouse(settings.warehouse_url())
+    out_dir = settings.out_dir / str(quarter)
+    briefs = write_briefs(facts, out_dir)
+    statuses = _statuses(sources, outcomes)
+    deliveries = read_quarter_deliveries(engine, quarter)
+    files = write_published_quarter(
+        out_dir,
+        quarter,
+        figures.cells,
+        rejections,
+        deliveries,
+        statuses,
+        figures.valid_reports,
+        briefs,
+    )
+    if settings.publish_dir:
+        copy_to_publication(files, settings.publish_dir, str(quarter))
+    get_run_logger().info("published %s files under %s", len(files), out_dir)
+    return files
+
+
+def summarize(
+    quarter: Quarter,
+    outcomes: list[SourceOutcome],
+    figures: QuarterFigures,
+    rejections: pl.DataFrame,
+    findings: list[Finding],
+    files: list[Path],
+    owed: list[str],
+) -> RunSummary:
+    """Return the run's outcome in counts."""
+    return RunSummary(
+        quarter=str(quarter),
+        sources=outcomes,
+        valid_reports=figures.valid_reports,
+        open_rejected_rows=rejections.select("source_id", "delivery", "row_number").n_unique(),
+        findings=findings,
+        published=files,
+        published_blocked=blocks_publication(findings),
+        undelivered=owed,
+    )
+
+
+def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[SourceStatus]:
+    errors = {outcome.source_id: outcome.error for outcome in outcomes}
+    return [
+        SourceStatus(s.source_id, s.municipality_code, s.kind, errors.get(s.source_id))
+        for s in sources.sources
+    ]
+
+
+@task(name="send-brief", timeout_seconds=900, cache_policy=NO_CACHE)
+def deliver(settings: Settings, quarter: Quarter, files: list[Path]) -> list[str]:
+    """E-mail the briefs to the distribution list; return the recipients still owed."""
+    config = smtp_config(settings)
+    if config is None or not settings.mail_to:
+        get_run_logger().info("no SMTP server or distribution list configured: nothing sent")
+        return []
+    briefs = [path for path in files if path.suffix == ".pdf"]
+    outcome = send_brief(
+        connect_warehouse(settings.warehouse_url()),
+        config,
+        str(quarter),
+        brief_version(briefs),
+        briefs,
+        settings.mail_to,
+        *_mail_text(quarter),
+    )
+    get_run_logger().info("sent %s, failed %s", len(outcome.sent), len(outcome.failed))
+    return sorted(outcome.failed)
+
+
+def _mail_text(quarter: Quarter) -> tuple[str, str]:
+    subject = f"Sosiaalinen raportointi {quarter} / Social rapportering / Social reporting"
+    body = (
+        f"Liitteenä Lapin hyvinvointialueen sosiaalisen raportoinnin katsaus {quarter}.\n"
+        f"Bifogat: översikten över social rapportering i Lappland {quarter}.\n"
+        f"Attached: the social reporting brief of the Lapland welfare region, {quarter}.\n"
+    )
+    return subject, body
+
+
+def quarters_between(first: str, last: str) -> list[str]:
+    """Return every quarter from `first` to `last` as text."""
+    return [str(q) for q in quarter_range(Quarter.parse(first), Quarter.parse(last))]
+
+
+@task(name="resend-brief", timeout_seconds=900, cache_policy=NO_CACHE)
+def owed_after_resend(quarter: str, out_dir: Path) -> list[str]:
+    """Send the published briefs of `quarter` to the recipients still owed; return who still is."""
+    settings = Settings(out_dir=out_dir)
+    files = sorted((out_dir / quarter).glob("brief-*.pdf"))
+    return deliver.fn(settings, Quarter.parse(quarter), files)

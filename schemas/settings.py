@@ -1,0 +1,37 @@
+"""One settings object, fed by `RAPORTTI_*` environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_OUTPUT_DIR = Path("outputs")
+
+
+class Settings(BaseSettings):
+    """Where the warehouse, outputs and mail go; every value has a safe local default."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPORTTI_", env_file=".env", extra="ignore")
+
+    db_url: str | None = Field(None, description="SQLAlchemy URL of the warehouse")
+    out_dir: Path = Field(DEFAULT_OUTPUT_DIR, description="Folder for published quarters")
+    sources_file: Path = Field(Path("sources.toml"), description="The sources configuration")
+    reference_dir: Path | None = Field(None, description="Folder with edited code lists")
+    suppression_threshold: int = Field(5, ge=2, description="Smallest count that is published")
+    publish_dir: Path | None = Field(None, description="Publication folder the files are copied to")
+    smtp_host: str | None = Field(None, description="SMTP server; no e-mail when unset")
+    smtp_port: int = Field(25, description="SMTP port")
+    smtp_starttls: bool = Field(False, description="Upgrade the connection with STARTTLS")
+    smtp_username: str | None = Field(None, description="SMTP login name; no login when unset")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_password_block: str | None = Field(None, description="Prefect Secret block name")
+    mail_from: str = Field("raportti@lapha.fi", description="Sender address of the briefs")
+    mail_to: list[str] = Field(default_factory=list, description="Distribution list")
+
+    def warehouse_url(self) -> str:
+        """Return the warehouse URL: the configured one, else SQLite under the output folder."""
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{(self.out_dir / 'raportti.db').as_posix()}"

@@ -1,0 +1,71 @@
+"""The `sources.toml` model: which municipality delivers what, and how."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SourceKind = Literal["sql", "csv", "xlsx", "json"]
+
+
+class SourceConfig(BaseModel):
+    """One `[[source]]` table: a municipality's delivery channel."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    municipality_code: str = Field(pattern=r"^\d{3}$", description="Three-digit municipality code")
+    kind: SourceKind = Field(description="sql, csv, xlsx or json")
+    path: str | None = Field(None, description="Glob of delivered files, relative to sources.toml")
+    url: str | None = Field(None, description="HTTP(S) URL of a JSON export")
+    url_env: str | None = Field(None, description="Variable that holds the SQLAlchemy URL")
+    query: str | None = Field(None, description="SQL file relative to sources.toml")
+    encoding: str | None = Field(None, description="Fallback codec when a file is not UTF-8")
+
+    @model_validator(mode="after")
+    def _has_a_location(self) -> SourceConfig:
+        if self.kind == "sql" and not self.url_env:
+            raise ValueError(f"sql source {self.municipality_code} needs url_env")
+        if self.kind == "json" and not (self.path or self.url):
+            raise ValueError(f"json source {self.municipality_code} needs path or url")
+        if self.kind in ("csv", "xlsx") and not self.path:
+            raise ValueError(f"{self.kind} source {self.municipality_code} needs path")
+        return self
+
+    @property
+    def source_id(self) -> str:
+        """Return the source's stable name, for example `698-sql`."""
+        return f"{self.municipality_code}-{self.kind}"
+
+
+class SourcesConfig(BaseModel):
+    """Every configured source, with the folder their relative paths start from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_dir: Path
+    sources: list[SourceConfig]
+
+    @model_validator(mode="after")
+    def _source_ids_are_unique(self) -> SourcesConfig:
+        ids = [source.source_id for source in self.sources]
+        duplicates = sorted({source_id for source_id in ids if ids.count(source_id) > 1})
+        if duplicates:
+            raise ValueError(f"more than one source named {', '.join(duplicates)}")
+        return self
+
+    def only(self, municipality_codes: list[str] | None) -> SourcesConfig:
+        """Return the configuration limited to `municipality_codes` (all when None or empty)."""
+        if not municipality_codes:
+            return self
+        kept = [s for s in self.sources if s.municipality_code in municipality_codes]
+        return SourcesConfig(base_dir=self.base_dir, sources=kept)
+
+
+def load_sources(path: Path) -> SourcesConfig:
+    """Return the sources configured in the TOML file at `path`."""
+    with path.open("rb") as handle:
+        document = tomllib.load(handle)
+    return SourcesConfig(base_dir=path.resolve().parent, sources=document.get("source", []))

@@ -1,0 +1,1 @@
+delete from cell_lineage where quarter = :quarter

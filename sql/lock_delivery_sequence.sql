@@ -1,0 +1,1 @@
+lock table delivery in share row exclusive mode

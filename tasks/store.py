@@ -1,0 +1,337 @@
+"""Warehouse I/O: land deliveries, upsert reports, keep rejections, watermarks and lineage.
+
+Every write of one delivery happens in one transaction: the raw bytes, the
+delivery's counts, its valid reports, its rejections and (for SQL sources)
+the advanced watermark. A run that dies before the commit leaves nothing
+behind, and a run that is simply started again stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Connection, Engine, bindparam, text
+
+from schemas.fields import REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
+from schemas.quarter import Quarter
+from tasks.warehouse import db_timestamp, sql_text
+
+WAREHOUSE_REPORT_COLUMNS: tuple[str, ...] = (
+    "municipality_code",
+    "report_id",
+    "quarter",
+    "submitted_on",
+    "updated_at",
+    "reporter_role",
+    "theme",
+    "secondary_themes",
+    "target_group",
+    "clients_affected",
+    "phenomenon",
+    "causes",
+    "consequences",
+    "proposal",
+    "addressee_level",
+    "urgency",
+    "consent_to_quote",
+    "report_type",
+    "language",
+    "source_id",
+    "delivery",
+    "delivery_sha256",
+    "delivery_seq",
+    "row_number",
+)
+STORED_LINEAGE_DTYPES: dict[str, pl.DataType] = {
+    "source_id": pl.String(),
+    "delivery": pl.String(),
+    "delivery_sha256": pl.String(),
+    "delivery_seq": pl.Int64(),
+    "row_number": pl.Int64(),
+}
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """What the warehouse keeps about one landed delivery (never its rows)."""
+
+    source_id: str
+    sha256: str
+    municipality_code: str
+    kind: str
+    name: str
+    received_at: datetime
+    quarter: str
+    size_bytes: int
+    rows_in: int
+    rows_valid: int
+    rows_quarantined: int
+    redacted_identity_codes: int
+    redacted_phones: int
+    redacted_emails: int
+
+
+def quarter_label(column: str) -> pl.Expr:
+    """Return the `YYYYQn` quarter of a date column."""
+    date = pl.col(column)
+    return pl.format("{}Q{}", date.dt.year(), date.dt.quarter())
+
+
+def latest_per_key(reports: pl.DataFrame) -> pl.DataFrame:
+    """Return one report per (municipality_code, report_id): the latest, then the last delivered."""
+    return (
+        reports.sort(["updated_at", "delivery_seq", "row_number"], maintain_order=True)
+        .unique(subset=["municipality_code", "report_id"], keep="last", maintain_order=True)
+        .sort(["municipality_code", "report_id"])
+    )
+
+
+def warehouse_rows(reports: pl.DataFrame, seq: int) -> pl.DataFrame:
+    """Return valid reports in the warehouse's column layout, stamped with delivery `seq`."""
+    return latest_per_key(reports.with_columns(delivery_seq=pl.lit(seq, pl.Int64))).select(
+        "municipality_code",
+        "report_id",
+        quarter_label("submitted_on").alias("quarter"),
+        pl.col("submitted_on").dt.strftime("%Y-%m-%d"),
+        pl.col("updated_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%6f+00:00"),
+        *REPORT_FIELDS[4:6],
+        pl.col("secondary_themes").list.join("|"),
+        *REPORT_FIELDS[7:],
+        *STORED_LINEAGE_DTYPES,
+    )
+
+
+def next_delivery_seq(connection: Connection) -> int:
+    """Return the next delivery sequence number, locking it on PostgreSQL."""
+    if connection.dialect.name != "sqlite":
+        connection.execute(text(sql_text("lock_delivery_sequence")))
+    return int(connection.execute(text(sql_text("select_next_delivery_seq"))).scalar_one())
+
+
+def stored_delivery_hashes(engine: Engine, source_id: str) -> set[str]:
+    """Return the sha256 of every delivery of `source_id` already stored."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(sql_text("select_stored_delivery_hashes")), {"source_id": source_id}
+        )
+        return {row.sha256 for row in rows}
+
+
+def store_delivery(
+    engine: Engine,
+    record: DeliveryRecord,
+    content: bytes,
+    reports: pl.DataFrame,
+    rejections: pl.DataFrame,
+    watermark: datetime | None = None,
+) -> int:
+    """Store one delivery, its valid reports and its rejections in one transaction.
+
+    Returns:
+        The delivery's sequence number (its place in the delivery order).
+    """
+    with engine.begin() as connection:
+        seq = next_delivery_seq(connection)
+        _insert_delivery(connection, record, seq, content)
+        if reports.height:
+            _upsert_reports(connection, warehouse_rows(reports, seq))
+        _insert_rejections(connection, record, seq, rejections)
+        if watermark is not None:
+            _save_watermark(connection, record.source_id, watermark)
+    return seq
+
+
+def advance_watermark(engine: Engine, source_id: str, until: datetime) -> None:
+    """Move the watermark of `source_id` forward to `until` (never backwards)."""
+    with engine.begin() as connection:
+        _save_watermark(connection, source_id, until)
+
+
+def read_watermark(engine: Engine, source_id: str) -> datetime | None:
+    """Return how far `source_id` has been extracted, or None before its first run."""
+    with engine.connect() as connection:
+        value = connection.execute(
+            text(sql_text("select_watermark")), {"source_id": source_id}
+        ).scalar_one_or_none()
+    if value is None:
+        return None
+    return _as_utc_series(pl.Series([value])).item()
+
+
+def _save_watermark(connection: Connection, source_id: str, until: datetime) -> None:
+    parameters = {"source_id": source_id, "extracted_until": db_timestamp(until)}
+    connection.execute(text(sql_text("upsert_watermark")), parameters)
+
+
+def _insert_delivery(
+    connection: Connection, record: DeliveryRecord, seq: int, content: bytes
+) -> None:
+    parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
+    connection.execute(text(sql_text("insert_delivery")), parameters)
+    landed = {"sha256": record.sha256, "content": content}
+    connection.execute(text(sql_text("insert_landed_content")), landed)
+
+
+def _upsert_reports(connection: Connection, rows: pl.DataFrame) -> None:
+    connection.execute(text(sql_text("create_staging_report")))
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(sql_text("insert_staging_report")), rows.to_dicts())
+    else:
+        _copy_into_staging(connection, rows)
+    connection.execute(text(sql_text("upsert_reports")))
+    connection.execute(text(sql_text("drop_staging_report")))
+
+
+def _copy_into_staging(connection: Connection, rows: pl.DataFrame) -> None:
+    """Bulk-load rows into PostgreSQL's staging table with COPY (CSV: empty is NULL)."""
+    buffer = io.BytesIO()
+    rows.select(WAREHOUSE_REPORT_COLUMNS).write_csv(buffer, include_header=False)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(sql_text("copy_staging_report")) as copy:
+        copy.write(buffer.getvalue())
+
+
+def _insert_rejections(
+    connection: Connection, record: DeliveryRecord, seq: int, rejections: pl.DataFrame
+) -> None:
+    if rejections.is_empty():
+        return
+    rows = rejections.select(*REJECTION_DTYPES).with_columns(
+        quarter=pl.lit(record.quarter),
+        delivery_sha256=pl.lit(record.sha256),
+        delivery_seq=pl.lit(seq, pl.Int64),
+    )
+    connection.execute(text(sql_text("insert_rejection")), rows.to_dicts())
+
+
+def read_reports(engine: Engine, quarters: list[Quarter]) -> pl.DataFrame:
+    """Return the stored valid reports of `quarters` as a typed report frame."""
+    statement = text(sql_text("select_quarter_reports")).bindparams(
+        bindparam("quarters", expanding=True)
+    )
+    with engine.connect() as connection:
+        result = connection.execute(statement, {"quarters": [str(q) for q in quarters]})
+        columns = list(result.keys())
+        rows = result.fetchall()
+    raw = pl.DataFrame(
+        {name: [row[i] for row in rows] for i, name in enumerate(columns)}, strict=False
+    )
+    return _typed_reports(raw, columns)
+
+
+def _typed_reports(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    dtypes = REPORT_DTYPES | STORED_LINEAGE_DTYPES
+    if raw.is_empty():
+        return pl.DataFrame(schema=dtypes)
+    return raw.with_columns(
+        _as_date_series(raw["submitted_on"]).alias("submitted_on"),
+        _as_utc_series(raw["updated_at"]).alias("updated_at"),
+        pl.when(pl.col("secondary_themes") == "")
+        .then(pl.lit([], pl.List(pl.String)))
+        .otherwise(pl.col("secondary_themes").str.split("|"))
+        .alias("secondary_themes"),
+    ).select(pl.col(name).cast(dtypes[name]) for name in columns)
+
+
+def _as_date_series(values: pl.Series) -> pl.Series:
+    if values.dtype == pl.String:
+        return values.str.to_date("%Y-%m-%d")
+    return values.cast(pl.Date)
+
+
+def _as_utc_series(values: pl.Series) -> pl.Series:
+    if values.dtype == pl.String:
+        return values.str.to_datetime(
+            "%Y-%m-%d %H:%M:%S%.f%:z", time_unit="us"
+        ).dt.convert_time_zone("UTC")
+    return values.cast(pl.Datetime("us", "UTC"))
+
+
+def read_open_rejections(engine: Engine, quarter: Quarter) -> pl.DataFrame:
+    """Return the quarter's rejections that no later valid delivery has replaced."""
+    with engine.connect() as connection:
+        result = connection.execute(
+            text(sql_text("select_open_rejections")), {"quarter": str(quarter)}
+        )
+        rows = [tuple(row) for row in result]
+    return pl.DataFrame(rows, schema=REJECTION_DTYPES, orient="row")
+
+
+def read_quarter_deliveries(engine: Engine, quarter: Quarter) -> pl.DataFrame:
+    """Return the deliveries the quarter rests on, with their counts (never their rows)."""
+    with engine.connect() as connection:
+        result = connection.execute(
+            text(sql_text("select_quarter_deliveries")), {"quarter": str(quarter)}
+        )
+        rows = [tuple(row) for row in result]
+        columns = list(result.keys())
+    schema = {name: (pl.Int64 if _is_count(name) else pl.String) for name in columns}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _is_count(column: str) -> bool:
+    return column == "seq" or column.startswith(("rows_", "redacted_"))
+
+
+def replace_cell_lineage(engine: Engine, quarter: Quarter, lineage: pl.DataFrame) -> None:
+    """Replace the quarter's cell lineage (report keys behind every published cell)."""
+    with engine.begin() as connection:
+        connection.execute(text(sql_text("delete_cell_lineage")), {"quarter": str(quarter)})
+        if lineage.height:
+            connection.execute(text(sql_text("insert_cell_lineage")), lineage.to_dicts())
+
+
+def read_cell_lineage(
+    engine: Engine, quarter: Quarter, area_code: str, theme: str, target_group: str
+) -> pl.DataFrame:
+    """Return the report keys behind one published cell."""
+    parameters = {
+        "quarter": str(quarter),
+        "area_code": area_code,
+        "theme": theme,
+        "target_group": target_group,
+    }
+    with engine.connect() as connection:
+        rows = [
+            tuple(r) for r in connection.execute(text(sql_text("select_cell_lineage")), parameters)
+        ]
+    schema = {"municipality_code": pl.String, "report_id": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def record_run_start(
+    engine: Engine, run_id: str, quarter: Quarter, flow: str, now: datetime
+) -> None:
+    """Note in the run log that a run of `flow` for `quarter` has started."""
+    parameters = {
+        "run_id": run_id,
+        "quarter": str(quarter),
+        "flow": flow,
+        "started_at": db_timestamp(now),
+    }
+    with engine.begin() as connection:
+        connection.execute(text(sql_text("insert_run_log")), parameters)
+
+
+def record_run_end(engine: Engine, run_id: str, status: str, summary: str, now: datetime) -> None:
+    """Note in the run log how a run ended, with its counts as JSON."""
+    parameters = {
+        "run_id": run_id,
+        "status": status,
+        "summary": summary,
+        "finished_at": db_timestamp(now),
+    }
+    with engine.begin() as connection:
+        connection.execute(text(sql_text("update_run_log")), parameters)
+
+
+def read_runs(engine: Engine, limit: int = 20) -> pl.DataFrame:
+    """Return the latest runs from the run log, newest first."""
+    with engine.connect() as connection:
+        result = connection.execute(text(sql_text("select_run_log")), {"limit": limit})
+        rows = [tuple(str(v) if v is not None else None for v in row) for row in result]
+        columns = list(result.keys())
+    return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")

@@ -1,0 +1,60 @@
+"""Shared fixtures: warehouses on SQLite and on a real PostgreSQL, and one Prefect harness."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PG_HINT = (
+    "PostgreSQL tests need a server: set RAPORTTI_TEST_PG_URL "
+    f"(default {DEFAULT_PG_URL}) or start one with "
+    "'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'"
+)
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get("RAPORTTI_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (under CI a skipped PostgreSQL test is a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """Yield the URL of a fresh PostgreSQL database, dropped afterwards."""
+    admin_url = _pg_admin_url()
+    name = f"raportti_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'create database "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any connection failure means no server
+        admin.dispose()
+        _skip_or_fail(f"{PG_HINT}: {type(error).__name__}")
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'drop database if exists "{name}" with (force)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """Return the URL of a fresh SQLite warehouse file."""
+    return f"sqlite:///{(tmp_path / 'warehouse.db').as_posix()}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse_url(request: pytest.FixtureRequest) -> str:
+    """Return a fresh warehouse URL, once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return request.getfixturevalue(fixture)

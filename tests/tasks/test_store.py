@@ -1,0 +1,191 @@
+"""The warehouse keeps every report once, by the contract's duplicate rule, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import text
+
+from schemas.fields import REJECTION_DTYPES
+from schemas.quarter import Quarter
+from tasks.store import (
+    DeliveryRecord,
+    read_cell_lineage,
+    read_open_rejections,
+    read_quarter_deliveries,
+    read_reports,
+    read_watermark,
+    replace_cell_lineage,
+    store_delivery,
+    stored_delivery_hashes,
+)
+from tasks.warehouse import connect_warehouse
+from tests.factories import report_frame, report_row
+
+Q3 = Quarter(2026, 3)
+
+
+def _record(sha: str, rows_in: int = 1, quarantined: int = 0) -> DeliveryRecord:
+    return DeliveryRecord(
+        source_id="698-sql",
+        sha256=sha,
+        municipality_code="698",
+        kind="sql",
+        name=f"delivery-{sha[:4]}",
+        received_at=datetime(2026, 10, 1, 6, tzinfo=UTC),
+        quarter=str(Q3),
+        size_bytes=10,
+        rows_in=rows_in,
+        rows_valid=rows_in - quarantined,
+        rows_quarantined=quarantined,
+        redacted_identity_codes=0,
+        redacted_phones=1,
+        redacted_emails=0,
+    )
+
+
+def _rejection(report_id: str, row_number: int = 2) -> pl.DataFrame:
+    row = {
+        "source_id": "698-sql",
+        "municipality_code": "698",
+        "report_id": report_id,
+        "delivery": "delivery-b",
+        "row_number": row_number,
+        "field": "theme",
+        "rule": "code_list",
+        "reason": "theme: unknown code",
+        "reason_fi": "teema: tuntematon koodi",
+    }
+    return pl.DataFrame([row], schema=REJECTION_DTYPES)
+
+
+NO_REJECTIONS = pl.DataFrame(schema=REJECTION_DTYPES)
+
+
+def test_stored_reports_read_back_with_their_types(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    reports = report_frame(
+        [
+            report_row("R1", secondary_themes=["debt", "housing"], consent_to_quote=True),
+            report_row("R2", clients_affected=None, causes="Syy.", submitted_on=date(2026, 9, 30)),
+        ]
+    )
+    store_delivery(engine, _record("a" * 64, 2), b"raw", reports, NO_REJECTIONS)
+
+    result = read_reports(engine, [Q3])
+
+    assert_frame_equal(result, reports)
+
+
+def test_latest_updated_at_wins_across_deliveries(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    first = report_row("R1", updated_at=datetime(2026, 8, 10, tzinfo=UTC), theme="debt")
+    older = report_row("R1", updated_at=datetime(2026, 8, 5, tzinfo=UTC), theme="housing")
+    store_delivery(engine, _record("a" * 64), b"1", report_frame([first]), NO_REJECTIONS)
+    store_delivery(engine, _record("b" * 64), b"2", report_frame([older]), NO_REJECTIONS)
+
+    assert read_reports(engine, [Q3])["theme"].to_list() == ["debt"]
+
+
+def test_on_equal_updated_at_the_later_delivery_and_row_win(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    same_batch = report_frame(
+        [
+            report_row("R1", theme="debt", row_number=1),
+            report_row("R1", theme="food_aid", row_number=2),
+        ]
+    )
+    store_delivery(engine, _record("a" * 64, 2), b"1", same_batch, NO_REJECTIONS)
+    assert read_reports(engine, [Q3])["theme"].to_list() == ["food_aid"]
+
+    later = report_frame([report_row("R1", theme="housing")])
+    store_delivery(engine, _record("b" * 64), b"2", later, NO_REJECTIONS)
+    assert read_reports(engine, [Q3])["theme"].to_list() == ["housing"]
+
+
+def test_a_stored_delivery_is_recognised_and_cannot_be_stored_twice(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    reports = report_frame([report_row("R1")])
+    store_delivery(engine, _record("a" * 64), b"1", reports, NO_REJECTIONS)
+
+    assert stored_delivery_hashes(engine, "698-sql") == {"a" * 64}
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        store_delivery(engine, _record("a" * 64), b"1", reports, NO_REJECTIONS)
+    assert read_reports(engine, [Q3]).height == 1
+
+
+def test_a_failed_store_leaves_nothing_behind(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    broken = report_frame([report_row("R1")]).with_columns(phenomenon=pl.lit(None, pl.String))
+
+    with pytest.raises(Exception, match="(?i)null"):
+        store_delivery(engine, _record("a" * 64), b"1", broken, _rejection("R9"), datetime.now(UTC))
+
+    assert stored_delivery_hashes(engine, "698-sql") == set()
+    assert read_open_rejections(engine, Q3).is_empty()
+    assert read_watermark(engine, "698-sql") is None
+
+
+def test_watermark_advances_with_the_rows_and_never_backwards(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    later = datetime(2026, 10, 1, 3, 4, 5, 123456, tzinfo=UTC)
+    earlier = datetime(2026, 9, 1, tzinfo=UTC)
+    store_delivery(
+        engine, _record("a" * 64), b"1", report_frame([report_row("R1")]), NO_REJECTIONS, later
+    )
+    store_delivery(
+        engine, _record("b" * 64), b"2", report_frame([report_row("R2")]), NO_REJECTIONS, earlier
+    )
+
+    assert read_watermark(engine, "698-sql") == later
+
+
+def test_rejection_stays_open_until_a_later_valid_delivery_replaces_it(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    store_delivery(engine, _record("a" * 64, 1, 1), b"1", report_frame([]), _rejection("R1"))
+    assert read_open_rejections(engine, Q3)["report_id"].to_list() == ["R1"]
+
+    corrected = report_frame([report_row("R1")])
+    store_delivery(engine, _record("b" * 64), b"2", corrected, NO_REJECTIONS)
+
+    assert read_open_rejections(engine, Q3).is_empty()
+
+
+def test_quarter_deliveries_carry_counts_not_rows(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    store_delivery(
+        engine, _record("a" * 64, 3, 1), b"1", report_frame([report_row("R1")]), _rejection("R2")
+    )
+
+    deliveries = read_quarter_deliveries(engine, Q3)
+
+    assert deliveries.select("sha256", "rows_in", "rows_valid", "rows_quarantined").rows() == [
+        ("a" * 64, 3, 2, 1)
+    ]
+    with engine.connect() as connection:
+        landed = connection.execute(text("select content from landed_content")).scalar_one()
+    assert bytes(landed) == b"1"
+
+
+def test_cell_lineage_answers_which_reports_make_a_figure(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    lineage = pl.DataFrame(
+        {
+            "quarter": ["2026Q3"] * 3,
+            "level": ["region", "region", "municipality"],
+            "area_code": ["19", "19", "698"],
+            "theme": ["all", "all", "debt"],
+            "target_group": ["all"] * 3,
+            "municipality_code": ["698", "240", "698"],
+            "report_id": ["R1", "K1", "R1"],
+        }
+    )
+    replace_cell_lineage(engine, Q3, lineage)
+    replace_cell_lineage(engine, Q3, lineage)
+
+    keys = read_cell_lineage(engine, Q3, "19", "all", "all")
+
+    assert keys.rows() == [("240", "K1"), ("698", "R1")]
