@@ -134,10 +134,10 @@ def demo(out: OutOption = Path("outputs")) -> None:
     quarter = Quarter.latest_complete(datetime.now(UTC))
     demo_dir = out / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
-    inbox = write_demo_inbox(demo_dir / "inbox", quarter)
+    inbox = write_demo_inbox(demo_dir, quarter)
     os.environ.update(inbox.environment)
     os.environ["RAPORTTI_DB_URL"] = f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}"
-    console.print(f"demo inbox for {quarter} written to {demo_dir / 'inbox'}")
+    console.print(f"demo inbox for {quarter} written to {demo_dir}")
     from flows.quarterly import quarterly_brief
 
     summary = quarterly_brief(

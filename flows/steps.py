@@ -315,7 +315,7 @@ def deliver(settings: Settings, quarter: Quarter, files: list[Path]) -> list[str
         settings.mail_to,
         *_mail_text(quarter),
     )
-    get_run_logger().info("sent %s, failed %s", len(outcome.sent), len(outcome.failed))
+    get_run_logger().info(outcome.summary())
     return sorted(outcome.failed)
 
 

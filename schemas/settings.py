@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     smtp_host: str | None = Field(None, description="SMTP server; no e-mail when unset")
     smtp_port: int = Field(25, description="SMTP port")
     smtp_starttls: bool = Field(False, description="Upgrade the connection with STARTTLS")
+    smtp_cafile: Path | None = Field(None, description="CA bundle that signs the SMTP certificate")
     smtp_username: str | None = Field(None, description="SMTP login name; no login when unset")
     smtp_password: SecretStr | None = Field(None, description="SMTP password")
     smtp_password_block: str | None = Field(None, description="Prefect Secret block name")

@@ -36,7 +36,7 @@ class SourceConfig(BaseModel):
 
     @property
     def source_id(self) -> str:
-        """Return the source's stable name, for example `698-sql`."""
+        """Return the source's stable name, `<municipality code>-<kind>`, e.g. `698-sql`."""
         return f"{self.municipality_code}-{self.kind}"
 
 

@@ -67,9 +67,14 @@ def quarantine_table(rejections: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def delivering_municipality() -> pl.Expr:
+    """Return the municipality whose source delivered a rejected row (from its source id)."""
+    return pl.col("source_id").str.split("-").list.first()
+
+
 def feedback_table(rejections: pl.DataFrame, municipality_code: str) -> pl.DataFrame:
-    """Return one municipality's rejected rows and reasons, with Finnish headers."""
-    own = rejections.filter(pl.col("municipality_code") == municipality_code)
+    """Return the rows one municipality delivered that were rejected, with Finnish headers."""
+    own = rejections.filter(delivering_municipality() == municipality_code)
     return (
         own.sort("delivery", "row_number", "field", "rule")
         .select(*FEEDBACK_HEADERS_FI)
@@ -165,7 +170,7 @@ def write_published_quarter(
 
 def _write_feedback(folder: Path, rejections: pl.DataFrame) -> list[Path]:
     """Write one Finnish feedback file per municipality with open rejections; drop stale ones."""
-    codes = sorted(rejections["municipality_code"].unique().to_list())
+    codes = sorted(rejections.select(delivering_municipality().unique())["source_id"].to_list())
     written = [
         write_file_atomically(folder / f"{code}.csv", csv_bytes(feedback_table(rejections, code)))
         for code in codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+# Prefect, GX and the settings read the environment: isolate tests from the caller's.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="raportti-test-prefect-")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+os.environ["GX_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("PREFECT_API_URL", None)
+for _setting in [
+    name for name in os.environ if name.startswith("RAPORTTI_") and name != "RAPORTTI_TEST_PG_URL"
+]:
+    os.environ.pop(_setting)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_HINT = (
@@ -58,3 +70,12 @@ def warehouse_url(request: pytest.FixtureRequest) -> str:
     """Return a fresh warehouse URL, once on SQLite and once on PostgreSQL."""
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """Run one temporary Prefect server for the whole test session (it costs ~14 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,428 @@
+"""Extraction: every configured source's new deliveries, as raw bytes with their sha256.
+
+A *delivery* is one unit the pipeline lands as received: a file of a file drop,
+one JSON export fetched over HTTP(S), or one incremental SQL extract. Files and
+HTTP bodies are kept byte for byte; an SQL extract becomes an Arrow IPC file
+(zstd) of an all-text frame with canonical text values (see `text_frame`),
+which `tasks.parse` reads back like any other delivery.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import io
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+import psycopg
+import sqlalchemy as sa
+from psycopg import sql as pgsql
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from schemas.sources import SourceConfig, SourceKind
+from tasks.warehouse import safe_url, sql_text
+
+DEFAULT_QUERY = "extract_social_reports"
+HTTP_TIMEOUT_S = 60
+CONNECT_TIMEOUT_S = 15
+SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
+DATETIME_TZ_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.f"
+_SECRET_QUERY_KEYS = ("token", "key", "secret", "password", "passwd", "pwd", "sig", "auth")
+_DATABASE_ERRORS = (
+    sa.exc.SQLAlchemyError,
+    psycopg.Error,
+    pl.exceptions.PolarsError,
+    ImportError,
+    OSError,
+    ValueError,
+)
+_PG_TIMESTAMPTZ = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}(?::\d{2})?)$"
+
+
+class SourceUnavailable(Exception):
+    """A source could not be reached or read; the message says what the steward can do."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery as received: a file, an HTTP body or an SQL extract."""
+
+    source_id: str
+    municipality_code: str
+    kind: SourceKind
+    name: str
+    content: bytes
+    encoding: str | None
+
+    @cached_property
+    def sha256(self) -> str:
+        """Return the hex sha256 of the delivery's raw bytes."""
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def list_deliveries(
+    source: SourceConfig, base_dir: Path, since: datetime, until: datetime
+) -> list[Delivery]:
+    """Return the source's deliveries: every matching file, the HTTP export, or new SQL rows.
+
+    Args:
+        source: the `[[source]]` entry of `sources.toml`.
+        base_dir: the folder of `sources.toml`; `path` and `query` are relative to it.
+        since: SQL sources only: rows with `updated_at` after this (exclusive, tz-aware).
+        until: SQL sources only: rows with `updated_at` up to this (inclusive, tz-aware).
+
+    Returns:
+        Deliveries in delivery order (files by name); empty when nothing is there.
+
+    Raises:
+        SourceUnavailable: the source cannot be reached or read (never shows a credential).
+    """
+    if source.kind == "sql":
+        return _sql_deliveries(source, base_dir, since, until)
+    if source.url:
+        return [_http_delivery(source)]
+    return [_file_delivery(source, base_dir, path) for path in _matching_files(source, base_dir)]
+
+
+# --- file drops ---------------------------------------------------------------------------
+
+
+def _matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
+    """Return the files matching the source's glob, sorted by their delivery name."""
+    pattern = base_dir / str(source.path)
+    root = Path(pattern.anchor)
+    files = [path for path in root.glob(str(pattern.relative_to(root))) if path.is_file()]
+    return sorted(files, key=lambda path: _file_name(path, base_dir))
+
+
+def _file_name(path: Path, base_dir: Path) -> str:
+    """Return the delivery name of a file: its path relative to `base_dir`, in posix form."""
+    try:
+        return path.relative_to(base_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _file_delivery(source: SourceConfig, base_dir: Path, path: Path) -> Delivery:
+    """Return one delivered file, read as bytes."""
+    name = _file_name(path, base_dir)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise SourceUnavailable(
+            f"source {source.source_id}: cannot read {name} ({reason}); check that the file "
+            "is complete and that the pipeline's user may read it"
+        ) from None
+    return _delivery(source, name, content)
+
+
+def _delivery(source: SourceConfig, name: str, content: bytes) -> Delivery:
+    return Delivery(
+        source_id=source.source_id,
+        municipality_code=source.municipality_code,
+        kind=source.kind,
+        name=name,
+        content=content,
+        encoding=source.encoding,
+    )
+
+
+# --- JSON over HTTP(S) --------------------------------------------------------------------
+
+
+def public_url(url: str) -> str:
+    """Return `url` without user name, password or credential-like query values."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    query = [
+        (key, "***" if any(word in key.lower() for word in _SECRET_QUERY_KEYS) else value)
+        for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urllib.parse.urlunsplit(
+        (parts.scheme, netloc, parts.path, urllib.parse.urlencode(query, safe="*"), "")
+    )
+
+
+def _http_request(url: str) -> urllib.request.Request:
+    """Return a GET request for `url`, its user name and password sent as Basic auth."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    request = urllib.request.Request(urllib.parse.urlunsplit(parts._replace(netloc=netloc)))
+    if parts.username is not None:
+        user = urllib.parse.unquote(parts.username)
+        password = urllib.parse.unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+    return request
+
+
+def _http_delivery(source: SourceConfig) -> Delivery:
+    """Return the JSON export fetched from the source's URL."""
+    url = str(source.url)
+    name = public_url(url)
+    try:
+        with urllib.request.urlopen(_http_request(url), timeout=HTTP_TIMEOUT_S) as response:
+            return _delivery(source, name, response.read())
+    except urllib.error.HTTPError as error:
+        reason = f"HTTP {error.code} {error.reason}"
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        reason = str(getattr(error, "reason", error)) or type(error).__name__
+    raise SourceUnavailable(
+        f"source {source.source_id}: cannot fetch {name} ({_scrubbed(reason, url)}); check the "
+        "address and that the municipality's export service is up, or ask for the export as a file"
+    ) from None
+
+
+# --- SQL ------------------------------------------------------------------------------------
+
+
+def _sql_deliveries(
+    source: SourceConfig, base_dir: Path, since: datetime, until: datetime
+) -> list[Delivery]:
+    """Return the rows changed in (since, until] as one delivery, or none when nothing changed."""
+    if since.tzinfo is None or until.tzinfo is None:
+        raise ValueError("since and until must be time-zone aware")
+    url = _database_url(source)
+    query = _query_text(source, base_dir)
+    try:
+        frame = _query_frame(url, query, since.astimezone(UTC), until.astimezone(UTC))
+    except _DATABASE_ERRORS as error:
+        reason = _scrubbed(_first_line(error), url)
+    else:
+        if frame.height == 0:
+            return []
+        label = f"{source.source_id}:{since.isoformat()}..{until.isoformat()}"
+        return [_delivery(source, label, _ipc_bytes(text_frame(frame)))]
+    raise SourceUnavailable(
+        f"source {source.source_id}: cannot read {safe_url(url)} ({reason}); check that the "
+        f"database is up, that {source.url_env} holds a working SQLAlchemy URL, and the query"
+    ) from None
+
+
+def _database_url(source: SourceConfig) -> str:
+    """Return the source's SQLAlchemy URL from the environment variable it names."""
+    url = os.environ.get(str(source.url_env), "").strip()
+    if not url:
+        raise SourceUnavailable(
+            f"source {source.source_id}: the environment variable {source.url_env} is not set; "
+            "set it to the SQLAlchemy URL of the municipality's reports database"
+        )
+    return url
+
+
+def _query_text(source: SourceConfig, base_dir: Path) -> str:
+    """Return the source's query (the file `sources.toml` names, else the default), no comments.
+
+    Whole-line `--` comments go, so that a `:name` in a comment is not taken for a parameter.
+    """
+    text = sql_text(DEFAULT_QUERY) if not source.query else _query_file(source, base_dir)
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+
+
+def _query_file(source: SourceConfig, base_dir: Path) -> str:
+    """Return the text of the query file that `sources.toml` names."""
+    try:
+        return (base_dir / str(source.query)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        raise SourceUnavailable(
+            f"source {source.source_id}: cannot read the query file {source.query} ({reason}); "
+            "fix `query` in sources.toml or remove it to use the project's default query"
+        ) from None
+
+
+def _query_frame(url: str, query: str, since: datetime, until: datetime) -> pl.DataFrame:
+    """Return the query's result for (since, until], read in bulk in a read-only transaction."""
+    engine = _source_engine(url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name != "postgresql":
+                return _generic_frame(connection, query, since, until)
+            connection.execute(sa.text("set transaction read only"))
+            if engine.driver == "psycopg":
+                return _postgres_frame(connection, query, {"since": since, "until": until})
+            return _generic_frame(connection, query, since, until)
+    finally:
+        engine.dispose()
+
+
+def _source_engine(url: str) -> Engine:
+    """Return an engine for one extract, without a pool, with a connect timeout on PostgreSQL."""
+    if make_url(url).get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
+        return sa.create_engine(url, poolclass=sa.NullPool, connect_args=connect_args)
+    return sa.create_engine(url, poolclass=sa.NullPool)
+
+
+def _generic_frame(
+    connection: Connection, query: str, since: datetime, until: datetime
+) -> pl.DataFrame:
+    """Return the query's result through the driver's rows (any SQLAlchemy database)."""
+    params: dict[str, object] = {"since": since, "until": until}
+    if connection.dialect.name == "sqlite":
+        params = {key: value.strftime(SQLITE_TIMESTAMP_FORMAT) for key, value in params.items()}
+    return pl.read_database(
+        sa.text(query).bindparams(**params),
+        connection,
+        infer_schema_length=None,
+    )
+
+
+def _postgres_frame(
+    connection: Connection, query: str, params: dict[str, datetime]
+) -> pl.DataFrame:
+    """Return the query's result through `COPY ... TO STDOUT`, with PostgreSQL's text values."""
+    compiled = sa.text(query).bindparams(**params).compile(dialect=connection.dialect)
+    inner = pgsql.SQL(compiled.string.strip().rstrip(";"))
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute("set local timezone to 'UTC'")
+        cursor.execute("set local datestyle to 'ISO, YMD'")
+        cursor.execute(
+            pgsql.SQL("select * from (\n{}\n) as q limit 0").format(inner), compiled.params
+        )
+        columns = [(item.name, _pg_type(raw, item.type_code)) for item in cursor.description]
+        outer = pgsql.SQL("copy (select {} from (\n{}\n) as q) to stdout (format csv)").format(
+            pgsql.SQL(", ").join(_pg_column(name, kind) for name, kind in columns), inner
+        )
+        with cursor.copy(outer, compiled.params) as copy:
+            blocks = [bytes(block) for block in copy]
+    return _pg_text_frame(b"".join(blocks), columns)
+
+
+def _pg_type(raw: psycopg.Connection, oid: int) -> str:
+    """Return the PostgreSQL type name of a result column (`array` for any array)."""
+    info = raw.adapters.types.get(oid)
+    if info is None:
+        return "unknown"
+    return "array" if info.array_oid == oid else info.name
+
+
+def _pg_column(name: str, kind: str) -> pgsql.Composable:
+    """Return the select expression of a column: arrays joined by `|`, others as they are."""
+    column = pgsql.Identifier("q", name)
+    if kind == "array":
+        return pgsql.SQL("array_to_string({}, '|') as {}").format(column, pgsql.Identifier(name))
+    return column
+
+
+def _pg_text_frame(data: bytes, columns: list[tuple[str, str]]) -> pl.DataFrame:
+    """Return the COPY output as an all-text frame with canonical values."""
+    names = [name for name, _ in columns]
+    if not data:
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    frame = pl.read_csv(data, has_header=False, new_columns=names, infer_schema=False)
+    return frame.with_columns(
+        _pg_canonical(pl.col(name), kind) for name, kind in columns if kind != "text"
+    )
+
+
+def _pg_canonical(column: pl.Expr, kind: str) -> pl.Expr:
+    """Return PostgreSQL's text output of a `kind` column as the canonical text."""
+    if kind == "bool":
+        return column.replace_strict({"t": "true", "f": "false"}, default=column)
+    if kind == "timestamptz":
+        parsed = column.str.replace(_PG_TIMESTAMPTZ, "${1}T${2}").str.to_datetime(
+            "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
+        )
+        return pl.coalesce(parsed.dt.to_string(DATETIME_TZ_FORMAT), column)
+    if kind == "timestamp":
+        parsed = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False)
+        return pl.coalesce(parsed.dt.to_string(DATETIME_FORMAT), column)
+    if kind == "numeric":
+        return _decimal_text(column)
+    return column
+
+
+def _decimal_text(column: pl.Expr) -> pl.Expr:
+    """Return decimal text without trailing fractional zeros (`12.50` -> `12.5`, `3.0` -> `3`)."""
+    return column.str.replace(r"^(-?\d+)\.0*$", "${1}").str.replace(r"^(-?\d+\.\d*?)0+$", "${1}")
+
+
+# --- canonical text -----------------------------------------------------------------------
+
+
+def text_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return `frame` with every column as canonical text (dates ISO, booleans true/false)."""
+    return pl.DataFrame([_text_series(series) for series in frame.iter_columns()])
+
+
+def _text_series(series: pl.Series) -> pl.Series:
+    """Return one column as canonical text."""
+    dtype = series.dtype
+    expr = pl.col(series.name)
+    if dtype == pl.String:
+        return series
+    if dtype == pl.Boolean:
+        expr = pl.when(expr).then(pl.lit("true")).when(~expr).then(pl.lit("false"))
+    elif dtype == pl.Date:
+        expr = expr.dt.to_string("%Y-%m-%d")
+    elif isinstance(dtype, pl.Datetime):
+        expr = expr.dt.to_string(DATETIME_TZ_FORMAT if dtype.time_zone else DATETIME_FORMAT)
+    elif dtype.is_float():
+        integral = expr.is_finite() & (expr.round(0) == expr) & (expr.abs() < 2**53)
+        expr = (
+            pl.when(integral)
+            .then(expr.cast(pl.Int64).cast(pl.String))
+            .otherwise(expr.cast(pl.String))
+        )
+    elif dtype == pl.Decimal:
+        expr = _decimal_text(expr.cast(pl.String))
+    elif isinstance(dtype, pl.List | pl.Array):
+        expr = expr.cast(pl.List(pl.String)).list.join("|")
+    elif dtype.is_numeric() or dtype.is_temporal() or dtype == pl.Null:
+        expr = expr.cast(pl.String)
+    else:
+        return pl.Series(series.name, [None if v is None else str(v) for v in series], pl.String)
+    return series.to_frame().select(expr.alias(series.name)).to_series()
+
+
+def _ipc_bytes(frame: pl.DataFrame) -> bytes:
+    """Return `frame` as a zstd-compressed Arrow IPC file, rows in a stable order.
+
+    Rows are ordered by `updated_at` and `report_id` when the query returns them, so
+    the same rows give the same bytes and an extract repeated after a failed run has
+    the same sha256.
+    """
+    keys = [name for name in ("updated_at", "report_id") if name in frame.columns]
+    ordered = frame.sort(keys, nulls_last=True, maintain_order=True) if keys else frame
+    buffer = io.BytesIO()
+    ordered.rechunk().write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _first_line(error: BaseException) -> str:
+    """Return the first line of an error's message, the driver's own when it has one."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines() or [type(original).__name__]
+    return lines[0].strip()
+
+
+def _scrubbed(text: str, url: str) -> str:
+    """Return `text` with the URL, its user info and its password masked."""
+    userinfo = re.search(r"//([^/?#]*)@", url)
+    secrets = [url]
+    if userinfo:
+        password = userinfo.group(1).partition(":")[2]
+        secrets += [userinfo.group(1), password, urllib.parse.unquote(password)]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
