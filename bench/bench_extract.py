@@ -156,18 +156,26 @@ def drop_database(admin_url: str, url: str) -> None:
 
 
 def _cpu_seconds() -> float:
+    """Return the CPU seconds this process has used so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
 def extract_and_parse(
     source: SourceConfig, base_dir: Path
-) -> tuple[list[ParsedDelivery], float, float]:
-    """Return the source's parsed deliveries, the wall seconds and this process's CPU seconds."""
+) -> tuple[list[ParsedDelivery], dict[str, float]]:
+    """Return the source's parsed deliveries and the seconds each step took (wall and CPU)."""
     started, cpu = time.perf_counter(), _cpu_seconds()
     deliveries = list_deliveries(source, base_dir, SINCE, UNTIL)
+    extracted = time.perf_counter()
     parsed = [parse_delivery(delivery, seq) for seq, delivery in enumerate(deliveries, start=1)]
-    return parsed, time.perf_counter() - started, _cpu_seconds() - cpu
+    finished = time.perf_counter()
+    return parsed, {
+        "extract": extracted - started,
+        "parse": finished - extracted,
+        "total": finished - started,
+        "cpu": _cpu_seconds() - cpu,
+    }
 
 
 def measure(kind: str, base_dir: Path) -> None:
@@ -176,12 +184,14 @@ def measure(kind: str, base_dir: Path) -> None:
         source = SourceConfig(municipality_code="851", kind="csv", path="inbox/851/*.csv")
     else:
         source = SourceConfig(municipality_code="698", kind="sql", url_env=URL_ENV)
-    parsed, seconds, cpu = extract_and_parse(source, base_dir)
+    parsed, seconds = extract_and_parse(source, base_dir)
     rows = sum(result.reports.height + result.rejections.height for result in parsed)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(  # noqa: T201 - a benchmark prints its figures
-        f"{kind:>8}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
-        f"(client CPU {cpu:.1f} s), peak RSS {peak_mb:,.0f} MB"
+        f"{kind:>8}: {rows:,} rows in {seconds['total']:.2f} s = "
+        f"{rows / seconds['total']:,.0f} rows/s (extract {seconds['extract']:.2f} s, "
+        f"parse {seconds['parse']:.2f} s, client CPU {seconds['cpu']:.1f} s), "
+        f"peak RSS {peak_mb:,.0f} MB"
     )
 
 

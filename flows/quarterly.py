@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from prefect import flow
 from pydantic import Field
 
+from flows.artifacts import record_run_artifacts
+from flows.lock import quarter_lock
 from flows.steps import (
     aggregate_quarter,
     blocks_publication,
@@ -26,45 +28,63 @@ from flows.steps import (
     start_run_log,
     summarize,
 )
+from schemas.reference import load_reference
 from tasks.summary import RunSummary
 
-QuarterText = Annotated[str, Field(pattern=r"^\d{4}Q[1-4]$", description="A quarter, e.g. 2026Q3")]
-MunicipalityCode = Annotated[str, Field(pattern=r"^\d{3}$", description="A municipality code")]
+QuarterText = Annotated[
+    str, Field(pattern=r"^\d{4}Q[1-4]$", description="A quarter as YYYYQn, e.g. 2026Q3")
+]
+MUNICIPALITY_CODES = tuple(load_reference().municipality_codes)
+MunicipalityCode = Literal[MUNICIPALITY_CODES]  # the 21 codes of municipalities.csv
+
+
+WaitMinutes = Annotated[float, Field(ge=0, le=1440)]
 
 
 @flow(name="quarterly-brief", description="Social reports of one quarter to PDF briefs.")
 def quarterly_brief(
-    quarter: Annotated[
-        QuarterText | None, Field(description="Quarter to publish; empty: the latest complete one")
-    ] = None,
-    sources_file: Annotated[Path, Field(description="The sources.toml to read")] = Path(
-        "sources.toml"
-    ),
-    out_dir: Annotated[Path, Field(description="Folder the quarter is published under")] = Path(
-        "outputs"
-    ),
-    municipalities: Annotated[
-        list[MunicipalityCode] | None, Field(description="Only these municipalities; empty: all")
-    ] = None,
-    send: Annotated[bool, Field(description="E-mail the briefs to the distribution list")] = True,
+    quarter: QuarterText | None = None,
+    sources_file: Path = Path("sources.toml"),
+    out_dir: Path = Path("outputs"),
+    municipalities: list[MunicipalityCode] | None = None,
+    send: bool = True,
+    wait_minutes: WaitMinutes = 30,
 ) -> RunSummary:
-    """Publish one quarter's brief from every configured source."""
+    """Publish one quarter's brief from every configured source.
+
+    Args:
+        quarter: The quarter to publish as YYYYQn, e.g. 2026Q3. Empty: the latest
+            complete quarter (Europe/Helsinki) when the run starts.
+        sources_file: The sources.toml naming each municipality's delivery channel,
+            relative to the project folder.
+        out_dir: Folder the quarter is published under, as <out_dir>/<quarter>/.
+        municipalities: Only these municipalities' sources (codes of municipalities.csv).
+            Empty: all of them.
+        send: E-mail the briefs to the distribution list after publishing.
+        wait_minutes: Minutes to wait while another run holds the same quarter before
+            refusing; 0 refuses at once.
+
+    Returns:
+        The run's counts: sources, valid and quarantined rows, findings, published files.
+    """
     settings = run_settings(out_dir, sources_file)
     period = choose_quarter(quarter)
-    run_id = start_run_log(settings, period, "quarterly-brief")
-    sources = read_sources(settings.sources_file, municipalities)
-    outcomes = ingest_sources(sources, settings, period)
-    findings = check_quality(settings, period)
-    reports = read_stored_quarter(settings, period)
-    figures = aggregate_quarter(reports, period, settings)
-    record_lineage(settings, period, figures)
-    rejections = read_rejections(settings, period)
-    files: list[Path] = []
-    owed: list[str] = []
-    if not blocks_publication(findings):
-        facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
-        files = publish(settings, period, figures, facts, rejections, sources, outcomes)
-        owed = deliver(settings, period, files) if send else []
-    summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
-    finish_run_log(settings, run_id, summary)
+    with quarter_lock(settings, period, wait_minutes):
+        run_id = start_run_log(settings, period, "quarterly-brief")
+        sources = read_sources(settings.sources_file, municipalities)
+        outcomes = ingest_sources(sources, settings, period)
+        findings = check_quality(settings, period)
+        reports = read_stored_quarter(settings, period)
+        figures = aggregate_quarter(reports, period, settings)
+        record_lineage(settings, period, figures)
+        rejections = read_rejections(settings, period)
+        files: list[Path] = []
+        owed: list[str] = []
+        if not blocks_publication(findings):
+            facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
+            files = publish(settings, period, figures, facts, rejections, sources, outcomes)
+            owed = deliver(settings, period, files) if send else []
+        summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
+        record_run_artifacts(summary, rejections, settings)
+        finish_run_log(settings, run_id, summary)
     return summary

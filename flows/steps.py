@@ -1,21 +1,38 @@
 """The quarterly flow's steps as Prefect tasks: thin wrappers over `tasks/`.
 
 Retries and timeouts sit on the I/O steps only; results are kept in memory
-(never persisted: they hold report rows), so pure steps do not cache.
+(never persisted: they hold report rows), so pure steps do not cache. The one
+exception is a source's extraction: its outcome (counts and file names only)
+is persisted as JSON and cached for the flow run, so that a retried flow run
+does not extract a finished source again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import anyio
 import polars as pl
-from prefect import get_run_logger, task, unmapped
+from prefect import get_client, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 from prefect.runtime import flow_run
 from prefect.states import State
+from prefect.tasks import exponential_backoff
+
+from flows import progress
+from schemas.findings import Finding
+from schemas.quarter import Quarter, quarter_range
+from schemas.reference import Reference, load_reference
+from schemas.settings import Settings
+from schemas.sources import SourceConfig, SourcesConfig, load_sources
 from tasks.aggregate import (
     also_mentioned,
     cell_lineage,
@@ -24,14 +41,8 @@ from tasks.aggregate import (
     report_mix,
 )
 from tasks.brief import BriefFacts, brief_facts, quotable_proposals, write_briefs
-from tasks.extract import SourceUnavailable
-
-from schemas.findings import Finding
-from schemas.quarter import Quarter, quarter_range
-from schemas.reference import Reference, load_reference
-from schemas.settings import Settings
-from schemas.sources import SourceConfig, SourcesConfig, load_sources
 from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_config
+from tasks.extract import SourceUnavailable
 from tasks.ingest import SourceOutcome, ingest_source
 from tasks.publish import SourceStatus, write_published_quarter
 from tasks.quality import quality_gate
@@ -47,6 +58,11 @@ from tasks.summary import EXIT_OK, RunSummary, exit_status, summary_json
 from tasks.warehouse import connect_warehouse
 
 TREND_QUARTERS = 8
+SOURCE_TIMEOUT_SECONDS = 1800
+SOURCE_TAG = "raportti-source"
+# How many sources of each kind are read at once (tag concurrency limits `source-kind:<kind>`,
+# created when missing; change them in Prefect's UI or with `prefect concurrency-limit`).
+SOURCE_KIND_LIMITS = {"sql": 2, "json": 4, "xlsx": 4, "csv": 8}
 
 
 @dataclass(frozen=True)
@@ -115,37 +131,102 @@ def read_sources(sources_file: Path, municipalities: list[str] | None) -> Source
     return load_sources(sources_file).only(municipalities)
 
 
+def source_fingerprint(source: SourceConfig, base_dir: Path) -> str:
+    """Return a digest of the source's settings and of the files it now holds (name, size, time).
+
+    An SQL source is incremental by its watermark, a URL is fetched whole: both are keyed
+    by their settings alone.
+    """
+    digest = hashlib.sha256(source.model_dump_json().encode())
+    for path in _matching_files(source, base_dir):
+        stat = path.stat()
+        digest.update(json.dumps([path.name, stat.st_size, stat.st_mtime_ns]).encode())
+    return digest.hexdigest()[:32]
+
+
+def _matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
+    if not source.path:
+        return []
+    pattern = base_dir / source.path
+    root = Path(pattern.anchor)
+    return sorted(path for path in root.glob(str(pattern.relative_to(root))) if path.is_file())
+
+
+def _extraction_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """Return the cache key of a source's extraction: this flow run, quarter and source content."""
+    source, quarter = parameters["source"], parameters["quarter"]
+    content = source_fingerprint(source, parameters["base_dir"])
+    return f"ingest-{context.task_run.flow_run_id}-{quarter}-{source.source_id}-{content}"
+
+
+def _ingest_now(
+    source: SourceConfig,
+    base_dir: Path,
+    settings: Settings,
+    quarter: Quarter,
+    logger: logging.Logger | logging.LoggerAdapter,
+) -> SourceOutcome:
+    engine = connect_warehouse(settings.warehouse_url())
+    now = datetime.now(UTC)
+    return ingest_source(source, base_dir, engine, _reference(settings), quarter, now, logger)
+
+
 @task(
     name="ingest-source",
     retries=2,
-    retry_delay_seconds=[2, 10],
+    retry_delay_seconds=exponential_backoff(backoff_factor=5),
+    retry_jitter_factor=0.5,
     retry_condition_fn=_retry_only_unavailable,
-    timeout_seconds=1800,
-    cache_policy=NO_CACHE,
-    tags=["raportti-source"],
+    timeout_seconds=SOURCE_TIMEOUT_SECONDS,
+    cache_key_fn=_extraction_key,
+    cache_expiration=timedelta(days=7),
+    persist_result=True,
+    result_serializer="json",
+    tags=[SOURCE_TAG],
 )
-def ingest(
+async def ingest(
     source: SourceConfig, base_dir: Path, settings: Settings, quarter: Quarter
 ) -> SourceOutcome:
-    """Extract, validate and store one source's new deliveries."""
-    engine = connect_warehouse(settings.warehouse_url())
-    now = datetime.now(UTC)
-    return ingest_source(
-        source, base_dir, engine, _reference(settings), quarter, now, get_run_logger()
+    """Extract, validate and store one source's new deliveries.
+
+    The work runs in a thread that the task abandons when the timeout strikes, so the
+    timeout holds even in blocking I/O (which has its own connect and read timeouts);
+    each delivery is stored in its own transaction, so the next run finishes the rest.
+    """
+    logger = get_run_logger()
+    return await anyio.to_thread.run_sync(
+        _ingest_now, source, base_dir, settings, quarter, logger, abandon_on_cancel=True
     )
+
+
+def ensure_source_limits() -> None:
+    """Create the tag concurrency limit of each source kind on the Prefect server when missing."""
+    with get_client(sync_client=True) as client:
+        existing = {limit.tag for limit in client.read_concurrency_limits(limit=200, offset=0)}
+        for kind, limit in SOURCE_KIND_LIMITS.items():
+            if f"source-kind:{kind}" not in existing:
+                client.create_concurrency_limit(tag=f"source-kind:{kind}", concurrency_limit=limit)
 
 
 def ingest_sources(
     sources: SourcesConfig, settings: Settings, quarter: Quarter
 ) -> list[SourceOutcome]:
-    """Ingest every source concurrently; a source that fails does not stop the others."""
-    futures = ingest.map(
-        sources.sources, unmapped(sources.base_dir), unmapped(settings), unmapped(quarter)
-    )
-    return [
-        _outcome(source, future.wait() or future.state)
-        for source, future in zip(sources.sources, futures, strict=True)
-    ]
+    """Ingest every source concurrently, each kind within its limit; a failure stops no other."""
+    ensure_source_limits()
+    futures = {}
+    for kind in SOURCE_KIND_LIMITS:
+        group = [source for source in sources.sources if source.kind == kind]
+        kind_task = ingest.with_options(tags=[SOURCE_TAG, f"source-kind:{kind}"])
+        mapped = kind_task.map(
+            group, unmapped(sources.base_dir), unmapped(settings), unmapped(quarter)
+        )
+        futures.update(zip((source.source_id for source in group), mapped, strict=True))
+    states = {}
+    with progress.step("reading sources", total=len(futures)) as advance:
+        for source_id, future in futures.items():
+            states[source_id] = future.wait() or future.state
+            advance()
+    return [_outcome(source, states[source.source_id]) for source in sources.sources]
 
 
 def _outcome(source: SourceConfig, state: State) -> SourceOutcome:
@@ -160,8 +241,9 @@ def _outcome(source: SourceConfig, state: State) -> SourceOutcome:
 @task(name="check-quality", retries=1, timeout_seconds=600, cache_policy=NO_CACHE)
 def check_quality(settings: Settings, quarter: Quarter) -> list[Finding]:
     """Run the Great Expectations gate on the stored quarter."""
-    docs_dir = settings.out_dir / str(quarter) / "quality"
-    findings = quality_gate(settings.warehouse_url(), quarter, _reference(settings), docs_dir)
+    docs_dir = (settings.out_dir / str(quarter) / "quality").resolve()
+    with progress.step("checking quality"):
+        findings = quality_gate(settings.warehouse_url(), quarter, _reference(settings), docs_dir)
     get_run_logger().info("quality gate: %s findings", len(findings))
     return findings
 
@@ -249,7 +331,8 @@ def publish(
     """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`."""
     engine = connect_warehouse(settings.warehouse_url())
     out_dir = settings.out_dir / str(quarter)
-    briefs = write_briefs(facts, out_dir)
+    with progress.step("writing briefs"):
+        briefs = write_briefs(facts, out_dir)
     statuses = _statuses(sources, outcomes)
     deliveries = read_quarter_deliveries(engine, quarter)
     files = write_published_quarter(

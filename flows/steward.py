@@ -1,31 +1,44 @@
-"""The data steward's flows: backfill a range of quarters and resend a published brief."""
+"""The data steward's flows: check waiting submissions, backfill quarters, resend a brief."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
 
-from prefect import flow
-from pydantic import Field
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
-from flows.quarterly import QuarterText, quarterly_brief
-from flows.steps import owed_after_resend, quarters_between
+from flows.artifacts import record_check_artifacts
+from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
+from flows.steps import owed_after_resend, quarters_between, read_sources, run_settings
+from schemas.reference import load_reference
+from schemas.settings import Settings
+from schemas.sources import SourceConfig
+from tasks.submissions import SourceCheck, check_source_deliveries
 from tasks.summary import RunSummary
 
 
 @flow(name="backfill", description="Publish every quarter in a range, oldest first.")
 def backfill(
-    first: Annotated[QuarterText, Field(description="First quarter, e.g. 2025Q1")],
-    last: Annotated[QuarterText, Field(description="Last quarter, e.g. 2026Q3")],
-    sources_file: Annotated[Path, Field(description="The sources.toml to read")] = Path(
-        "sources.toml"
-    ),
-    out_dir: Annotated[Path, Field(description="Folder quarters are published under")] = Path(
-        "outputs"
-    ),
-    send: Annotated[bool, Field(description="E-mail each quarter's briefs")] = False,
+    first: QuarterText,
+    last: QuarterText,
+    sources_file: Path = Path("sources.toml"),
+    out_dir: Path = Path("outputs"),
+    send: bool = False,
 ) -> list[RunSummary]:
-    """Run the quarterly brief for each quarter from `first` to `last`."""
+    """Run the quarterly brief for each quarter from `first` to `last`.
+
+    Args:
+        first: The first quarter to publish as YYYYQn, e.g. 2025Q1.
+        last: The last quarter to publish as YYYYQn, e.g. 2026Q3.
+        sources_file: The sources.toml naming each municipality's delivery channel.
+        out_dir: Folder the quarters are published under.
+        send: E-mail each quarter's briefs to the distribution list.
+
+    Returns:
+        Each quarter's run summary, oldest first.
+    """
     return [
         quarterly_brief(quarter=quarter, sources_file=sources_file, out_dir=out_dir, send=send)
         for quarter in quarters_between(first, last)
@@ -33,11 +46,69 @@ def backfill(
 
 
 @flow(name="resend", description="E-mail a published brief to every recipient still owed it.")
-def resend_brief(
-    quarter: Annotated[QuarterText, Field(description="The published quarter, e.g. 2026Q3")],
-    out_dir: Annotated[Path, Field(description="Folder the quarter was published under")] = Path(
-        "outputs"
-    ),
-) -> list[str]:
-    """Send the quarter's published briefs to the recipients the ledger says are owed."""
+def resend_brief(quarter: QuarterText, out_dir: Path = Path("outputs")) -> list[str]:
+    """Send the quarter's published briefs to the recipients the ledger says are owed.
+
+    Args:
+        quarter: The published quarter as YYYYQn, e.g. 2026Q3.
+        out_dir: Folder the quarter was published under.
+
+    Returns:
+        The recipients still owed the brief.
+    """
     return owed_after_resend(quarter, out_dir)
+
+
+@task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
+def check_source(source: SourceConfig, base_dir: Path, settings: Settings) -> SourceCheck:
+    """Validate one source's waiting files without storing anything."""
+    reference = (
+        load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
+    )
+    check = check_source_deliveries(source, base_dir, reference, datetime.now(UTC))
+    get_run_logger().info(
+        "%s: %s files, %s rows, %s rejected, %s unreadable",
+        source.source_id,
+        check.files,
+        check.rows_in,
+        check.rows_rejected,
+        len(check.unreadable),
+    )
+    return check
+
+
+@flow(
+    name="check-submissions",
+    description="Validate the deliveries waiting in every file source, without storing them.",
+)
+def check_submissions(
+    sources_file: Path = Path("sources.toml"),
+    municipalities: list[MunicipalityCode] | None = None,
+) -> list[SourceCheck]:
+    """Check every file source's waiting deliveries and report rejected rows per municipality.
+
+    Args:
+        sources_file: The sources.toml naming each municipality's delivery channel.
+        municipalities: Only these municipalities' sources (codes of municipalities.csv).
+            Empty: all of them.
+
+    Returns:
+        Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
+    """
+    settings = run_settings(Settings().out_dir, sources_file)
+    sources = read_sources(settings.sources_file, municipalities)
+    futures = check_source.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
+    checks = [
+        _check_or_failure(source, future.wait() or future.state)
+        for source, future in zip(sources.sources, futures, strict=True)
+    ]
+    record_check_artifacts(checks, settings)
+    return checks
+
+
+def _check_or_failure(source: SourceConfig, state: State) -> SourceCheck:
+    if state.is_completed():
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    reason = str(error) if isinstance(error, BaseException) else state.message or "failed"
+    return SourceCheck(source.source_id, source.municipality_code, source.kind, error=reason)

@@ -21,6 +21,7 @@ create table if not exists delivery (
     primary key (source_id, sha256)
 );
 
+-- The raw landing area: every delivery's bytes as received, gzip-compressed.
 create table if not exists landed_content (
     sha256 text primary key,
     content bytea not null
@@ -110,4 +111,14 @@ create table if not exists publication_ledger (
     last_error text,
     updated_at timestamp with time zone not null,
     primary key (quarter, version, recipient)
+);
+
+-- At most one run per quarter: the holder's flow run id, where it runs and its last sign of life.
+create table if not exists run_lock (
+    quarter text primary key,
+    run_id text not null,
+    host text not null,
+    pid bigint not null,
+    acquired_at timestamp with time zone not null,
+    heartbeat_at timestamp with time zone not null
 );

@@ -2,9 +2,12 @@
 
 A *delivery* is one unit the pipeline lands as received: a file of a file drop,
 one JSON export fetched over HTTP(S), or one incremental SQL extract. Files and
-HTTP bodies are kept byte for byte; an SQL extract becomes an Arrow IPC file
-(zstd) of an all-text frame with canonical text values (see `text_frame`),
-which `tasks.parse` reads back like any other delivery.
+HTTP bodies are kept byte for byte; an SQL extract becomes a CSV file (UTF-8,
+`,`, header row, RFC 4180 quoting) of canonical text values in the query's row
+order, which `tasks.parse` reads back like any other delivery. PostgreSQL
+writes it itself (`COPY ... TO STDOUT`, canonical text made by the server);
+other databases are read through SQLAlchemy and written by polars
+(`text_frame`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import io
 import os
 import re
 import urllib.error
@@ -47,7 +49,18 @@ _DATABASE_ERRORS = (
     OSError,
     ValueError,
 )
-_PG_TIMESTAMPTZ = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}(?::\d{2})?)$"
+# How PostgreSQL gives each type as canonical text (session time zone UTC). A value
+# to_char cannot write faithfully (infinity, years BC or past 9999) stays PostgreSQL's text.
+_PG_SECONDS = "rtrim(rtrim(to_char({c}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '0'), '.')"
+_PG_IN_RANGE = "extract(year from {c}) between 1 and 9999"
+_PG_CANONICAL = {
+    "bool": "case when {c} then 'true' when not {c} then 'false' end",
+    "timestamptz": f"case when {_PG_IN_RANGE} then {_PG_SECONDS} || '+00:00' else {{c}}::text end",
+    "timestamp": f"case when {_PG_IN_RANGE} then {_PG_SECONDS} else {{c}}::text end",
+    "numeric": "case when position('.' in {c}::text) > 0 "
+    "then rtrim(rtrim({c}::text, '0'), '.') else {c}::text end",
+    "array": "array_to_string({c}, '|')",
+}
 
 
 class SourceUnavailable(Exception):
@@ -129,6 +142,7 @@ def _file_delivery(source: SourceConfig, base_dir: Path, path: Path) -> Delivery
 
 
 def _delivery(source: SourceConfig, name: str, content: bytes) -> Delivery:
+    """Return a delivery of `source` named `name`."""
     return Delivery(
         source_id=source.source_id,
         municipality_code=source.municipality_code,
@@ -200,14 +214,14 @@ def _sql_deliveries(
     url = _database_url(source)
     query = _query_text(source, base_dir)
     try:
-        frame = _query_frame(url, query, since.astimezone(UTC), until.astimezone(UTC))
+        rows, content = _extract(url, query, since.astimezone(UTC), until.astimezone(UTC))
     except _DATABASE_ERRORS as error:
         reason = _scrubbed(_first_line(error), url)
     else:
-        if frame.height == 0:
+        if rows == 0:
             return []
-        label = f"{source.source_id}:{since.isoformat()}..{until.isoformat()}"
-        return [_delivery(source, label, _ipc_bytes(text_frame(frame)))]
+        label = f"{source.source_id}:extract-{hashlib.sha256(content).hexdigest()[:12]}"
+        return [_delivery(source, label, content)]
     raise SourceUnavailable(
         f"source {source.source_id}: cannot read {safe_url(url)} ({reason}); check that the "
         f"database is up, that {source.url_env} holds a working SQLAlchemy URL, and the query"
@@ -246,17 +260,17 @@ def _query_file(source: SourceConfig, base_dir: Path) -> str:
         ) from None
 
 
-def _query_frame(url: str, query: str, since: datetime, until: datetime) -> pl.DataFrame:
-    """Return the query's result for (since, until], read in bulk in a read-only transaction."""
+def _extract(url: str, query: str, since: datetime, until: datetime) -> tuple[int, bytes]:
+    """Return the number of rows the query gives for (since, until] and the extract's bytes."""
     engine = _source_engine(url)
     try:
         with engine.connect() as connection:
             if engine.dialect.name != "postgresql":
-                return _generic_frame(connection, query, since, until)
+                return _generic_extract(connection, query, since, until)
             connection.execute(sa.text("set transaction read only"))
             if engine.driver == "psycopg":
-                return _postgres_frame(connection, query, {"since": since, "until": until})
-            return _generic_frame(connection, query, since, until)
+                return _postgres_extract(connection, query, {"since": since, "until": until})
+            return _generic_extract(connection, query, since, until)
     finally:
         engine.dispose()
 
@@ -269,40 +283,35 @@ def _source_engine(url: str) -> Engine:
     return sa.create_engine(url, poolclass=sa.NullPool)
 
 
-def _generic_frame(
+def _generic_extract(
     connection: Connection, query: str, since: datetime, until: datetime
-) -> pl.DataFrame:
-    """Return the query's result through the driver's rows (any SQLAlchemy database)."""
+) -> tuple[int, bytes]:
+    """Return the query's rows read through the driver (any SQLAlchemy database) as CSV."""
     params: dict[str, object] = {"since": since, "until": until}
     if connection.dialect.name == "sqlite":
         params = {key: value.strftime(SQLITE_TIMESTAMP_FORMAT) for key, value in params.items()}
-    return pl.read_database(
-        sa.text(query).bindparams(**params),
-        connection,
-        infer_schema_length=None,
-    )
+    statement = sa.text(query).bindparams(**params)
+    frame = text_frame(pl.read_database(statement, connection, infer_schema_length=None))
+    return frame.height, frame.write_csv().encode("utf-8")
 
 
-def _postgres_frame(
+def _postgres_extract(
     connection: Connection, query: str, params: dict[str, datetime]
-) -> pl.DataFrame:
-    """Return the query's result through `COPY ... TO STDOUT`, with PostgreSQL's text values."""
+) -> tuple[int, bytes]:
+    """Return the query's rows as canonical CSV written by PostgreSQL (`COPY ... TO STDOUT`)."""
     compiled = sa.text(query).bindparams(**params).compile(dialect=connection.dialect)
     inner = pgsql.SQL(compiled.string.strip().rstrip(";"))
-    raw = connection.connection.driver_connection
+    raw: psycopg.Connection = connection.connection.driver_connection
     with raw.cursor() as cursor:
         cursor.execute("set local timezone to 'UTC'")
         cursor.execute("set local datestyle to 'ISO, YMD'")
-        cursor.execute(
-            pgsql.SQL("select * from (\n{}\n) as q limit 0").format(inner), compiled.params
-        )
+        cursor.execute("set local client_encoding to 'UTF8'")
+        described = pgsql.SQL("select * from (\n{}\n) as q limit 0").format(inner)
+        cursor.execute(described, compiled.params)
         columns = [(item.name, _pg_type(raw, item.type_code)) for item in cursor.description]
-        outer = pgsql.SQL("copy (select {} from (\n{}\n) as q) to stdout (format csv)").format(
-            pgsql.SQL(", ").join(_pg_column(name, kind) for name, kind in columns), inner
-        )
-        with cursor.copy(outer, compiled.params) as copy:
+        with cursor.copy(_pg_copy(inner, columns), compiled.params) as copy:
             blocks = [bytes(block) for block in copy]
-    return _pg_text_frame(b"".join(blocks), columns)
+        return cursor.rowcount, b"".join(blocks)
 
 
 def _pg_type(raw: psycopg.Connection, oid: int) -> str:
@@ -313,40 +322,19 @@ def _pg_type(raw: psycopg.Connection, oid: int) -> str:
     return "array" if info.array_oid == oid else info.name
 
 
-def _pg_column(name: str, kind: str) -> pgsql.Composable:
-    """Return the select expression of a column: arrays joined by `|`, others as they are."""
-    column = pgsql.Identifier("q", name)
-    if kind == "array":
-        return pgsql.SQL("array_to_string({}, '|') as {}").format(column, pgsql.Identifier(name))
-    return column
+def _pg_copy(inner: pgsql.Composable, columns: list[tuple[str, str]]) -> pgsql.Composed:
+    """Return `COPY` of the query's rows as canonical text, in the query's order."""
+    return pgsql.SQL(
+        "copy (select {} from (\n{}\n) as q) to stdout (format csv, header true)"
+    ).format(pgsql.SQL(", ").join(_pg_text(name, kind) for name, kind in columns), inner)
 
 
-def _pg_text_frame(data: bytes, columns: list[tuple[str, str]]) -> pl.DataFrame:
-    """Return the COPY output as an all-text frame with canonical values."""
-    names = [name for name, _ in columns]
-    if not data:
-        return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
-    frame = pl.read_csv(data, has_header=False, new_columns=names, infer_schema=False)
-    return frame.with_columns(
-        _pg_canonical(pl.col(name), kind) for name, kind in columns if kind != "text"
+def _pg_text(name: str, kind: str) -> pgsql.Composable:
+    """Return the select expression that gives a `kind` column as canonical text."""
+    template = _PG_CANONICAL.get(kind, "{c}")
+    return pgsql.SQL(template + " as {a}").format(
+        c=pgsql.Identifier("q", name), a=pgsql.Identifier(name)
     )
-
-
-def _pg_canonical(column: pl.Expr, kind: str) -> pl.Expr:
-    """Return PostgreSQL's text output of a `kind` column as the canonical text."""
-    if kind == "bool":
-        return column.replace_strict({"t": "true", "f": "false"}, default=column)
-    if kind == "timestamptz":
-        parsed = column.str.replace(_PG_TIMESTAMPTZ, "${1}T${2}").str.to_datetime(
-            "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
-        )
-        return pl.coalesce(parsed.dt.to_string(DATETIME_TZ_FORMAT), column)
-    if kind == "timestamp":
-        parsed = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", strict=False)
-        return pl.coalesce(parsed.dt.to_string(DATETIME_FORMAT), column)
-    if kind == "numeric":
-        return _decimal_text(column)
-    return column
 
 
 def _decimal_text(column: pl.Expr) -> pl.Expr:
@@ -373,7 +361,8 @@ def _text_series(series: pl.Series) -> pl.Series:
     elif dtype == pl.Date:
         expr = expr.dt.to_string("%Y-%m-%d")
     elif isinstance(dtype, pl.Datetime):
-        expr = expr.dt.to_string(DATETIME_TZ_FORMAT if dtype.time_zone else DATETIME_FORMAT)
+        written = expr.dt.to_string(DATETIME_TZ_FORMAT if dtype.time_zone else DATETIME_FORMAT)
+        expr = written.str.replace(r"(\.\d*?)0+([+-]|$)", "${1}${2}")
     elif dtype.is_float():
         integral = expr.is_finite() & (expr.round(0) == expr) & (expr.abs() < 2**53)
         expr = (
@@ -390,20 +379,6 @@ def _text_series(series: pl.Series) -> pl.Series:
     else:
         return pl.Series(series.name, [None if v is None else str(v) for v in series], pl.String)
     return series.to_frame().select(expr.alias(series.name)).to_series()
-
-
-def _ipc_bytes(frame: pl.DataFrame) -> bytes:
-    """Return `frame` as a zstd-compressed Arrow IPC file, rows in a stable order.
-
-    Rows are ordered by `updated_at` and `report_id` when the query returns them, so
-    the same rows give the same bytes and an extract repeated after a failed run has
-    the same sha256.
-    """
-    keys = [name for name in ("updated_at", "report_id") if name in frame.columns]
-    ordered = frame.sort(keys, nulls_last=True, maintain_order=True) if keys else frame
-    buffer = io.BytesIO()
-    ordered.rechunk().write_ipc(buffer, compression="zstd")
-    return buffer.getvalue()
 
 
 # --- messages ---------------------------------------------------------------------------------

@@ -148,6 +148,7 @@ def _rejections(bad: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
 
 
 def _bad_rows(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Return unreadable rows (row number, own code and id, reasons) as a frame."""
     return pl.DataFrame(rows, schema=_BAD_ROW_SCHEMA)
 
 
@@ -460,23 +461,19 @@ def _json_text(value: Any) -> str | None:
 
 
 def _sql_rows(delivery: Delivery) -> _Rows:
-    """Return the rows of an SQL extract (an Arrow IPC file of canonical text)."""
+    """Return the rows of an SQL extract: CSV of canonical text with a header, rows by position."""
     try:
-        frame = pl.read_ipc(delivery.content)
-    except (pl.exceptions.PolarsError, OSError) as error:
+        grid = pl.read_csv(delivery.content, has_header=False, infer_schema=False)
+    except pl.exceptions.PolarsError as error:
         raise UnreadableDelivery(
-            f"{delivery.name}: not an SQL extract this version can read ({type(error).__name__}); "
+            f"{delivery.name}: not an SQL extract that can be read ({type(error).__name__}); "
             "extract the source again"
         ) from None
-    fields = _fields_by_column(list(frame.columns), delivery)
-    named = [
-        _cleaned(pl.col(frame.columns[position]).cast(pl.String)).alias(field)
-        for position, field in fields.items()
-    ]
-    cells = frame.select(*named).with_row_index(_ROW, offset=1)
-    cells = cells.with_columns(pl.col(_ROW).cast(pl.Int64))
+    fields = _fields_by_column(list(grid.row(0)), delivery)
+    named = [_cleaned(pl.col(grid.columns[at])).alias(field) for at, field in fields.items()]
+    cells = grid.slice(1).select(*named).with_row_index(_ROW, offset=1)
     filled = pl.any_horizontal(pl.col(list(fields.values())).is_not_null())
-    return _Rows(cells.filter(filled), _bad_rows([]))
+    return _Rows(cells.with_columns(pl.col(_ROW).cast(pl.Int64)).filter(filled), _bad_rows([]))
 
 
 _READERS: dict[str, Callable[[Delivery], _Rows]] = {

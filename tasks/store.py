@@ -8,6 +8,7 @@ behind, and a run that is simply started again stores nothing twice.
 
 from __future__ import annotations
 
+import gzip
 import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -171,7 +172,7 @@ def _insert_delivery(
 ) -> None:
     parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
     connection.execute(text(sql_text("insert_delivery")), parameters)
-    landed = {"sha256": record.sha256, "content": content}
+    landed = {"sha256": record.sha256, "content": gzip.compress(content, compresslevel=1, mtime=0)}
     connection.execute(text(sql_text("insert_landed_content")), landed)
 
 
@@ -335,3 +336,88 @@ def read_runs(engine: Engine, limit: int = 20) -> pl.DataFrame:
         rows = [tuple(str(v) if v is not None else None for v in row) for row in result]
         columns = list(result.keys())
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+
+
+@dataclass(frozen=True)
+class RunLock:
+    """Who holds a quarter: the flow run, its host and process, and its last heartbeat."""
+
+    quarter: str
+    run_id: str
+    host: str
+    pid: int
+    acquired_at: datetime
+    heartbeat_at: datetime
+
+
+def claim_quarter(
+    engine: Engine, quarter: Quarter, run_id: str, host: str, pid: int, now: datetime
+) -> RunLock:
+    """Take the quarter's lock when it is free; return its holder (this run when taken)."""
+    parameters = {"quarter": str(quarter), "run_id": run_id, "host": host, "pid": pid}
+    with engine.begin() as connection:
+        connection.execute(
+            text(sql_text("insert_run_lock")), parameters | {"now": db_timestamp(now)}
+        )
+        row = connection.execute(text(sql_text("select_run_lock")), {"quarter": str(quarter)}).one()
+    return RunLock(
+        quarter=str(quarter),
+        run_id=row.run_id,
+        host=row.host,
+        pid=int(row.pid),
+        acquired_at=_as_utc_series(pl.Series([row.acquired_at])).item(),
+        heartbeat_at=_as_utc_series(pl.Series([row.heartbeat_at])).item(),
+    )
+
+
+def take_over_quarter(
+    engine: Engine, previous: RunLock, run_id: str, host: str, pid: int, now: datetime
+) -> bool:
+    """Take the lock from a holder that is gone; return False when another run was quicker."""
+    parameters = {
+        "quarter": previous.quarter,
+        "previous_run_id": previous.run_id,
+        "run_id": run_id,
+        "host": host,
+        "pid": pid,
+        "now": db_timestamp(now),
+    }
+    with engine.begin() as connection:
+        result = connection.execute(text(sql_text("update_run_lock_holder")), parameters)
+    return result.rowcount == 1
+
+
+def refresh_quarter_lock(engine: Engine, quarter: str, run_id: str, now: datetime) -> bool:
+    """Record that the holder is alive; return False when the lock is no longer this run's."""
+    parameters = {"quarter": quarter, "run_id": run_id, "now": db_timestamp(now)}
+    with engine.begin() as connection:
+        result = connection.execute(text(sql_text("update_run_lock_heartbeat")), parameters)
+    return result.rowcount == 1
+
+
+def release_quarter(engine: Engine, quarter: str, run_id: str) -> None:
+    """Give the quarter's lock back (only when this run holds it)."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(sql_text("delete_run_lock")), {"quarter": quarter, "run_id": run_id}
+        )
+
+
+def mark_crashed_runs(
+    engine: Engine, quarter: Quarter, flow: str, run_id: str, now: datetime
+) -> list[str]:
+    """Mark every other run of `flow` for `quarter` still 'running' as crashed; return their ids.
+
+    Called by the run that holds the quarter's lock: any other run still noted as running
+    cannot be alive, since it would hold the lock.
+    """
+    parameters = {"quarter": str(quarter), "flow": flow, "run_id": run_id}
+    with engine.begin() as connection:
+        rows = connection.execute(text(sql_text("select_unfinished_runs")), parameters)
+        crashed = [row.run_id for row in rows]
+        for stale in crashed:
+            ended = {"run_id": stale, "status": "crashed", "summary": None}
+            connection.execute(
+                text(sql_text("update_run_log")), ended | {"finished_at": db_timestamp(now)}
+            )
+    return crashed

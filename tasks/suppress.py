@@ -1,54 +1,71 @@
 """Disclosure control for the published cube: no suppressed value can be worked out.
 
-The cube is a three-way table (area × theme × target group) in which every
-margin is published too: theme `all` is the sum of the themes, target group
-`all` the sum of the target groups, a subregion the sum of its municipalities
-and the region the sum of the subregions, in every combination of the other
-two axes. A count from 1 to `threshold - 1` is a *primary* cell. What an
-attacker can do with the published file is linear algebra over the
-suppressed cells (subtraction within one relation, combinations across
-relations), bounded by non-negativity, and integer reasoning on top.
+The cube (area × theme × target group, one quarter) publishes every margin:
+theme `all` is the sum of the themes, target group `all` the sum of the
+target groups, a subregion the sum of its municipalities and the region the
+sum of the subregions, in every combination of the other two axes. A count
+from 1 to `threshold - 1` is a *primary* cell. An attacker holding the
+published file can do linear algebra over the suppressed cells (subtraction
+within one relation, combinations across relations), bound it with
+non-negativity and round the bounds (tests/tasks/attacker.py does exactly
+that, independently of this module).
 
-**The guarantee.** A suppressed cell is safe when a second table exists that
-agrees with every published figure, stays non-negative and integral, and
-holds a different value in that cell: then no method whatsoever (linear
-algebra, linear programming, integer programming) can tell the two apart.
-Such a second table is the published one plus a *direction* `d` that is
-zero on every published cell and satisfies every additive relation.
+**Certificates.** A hidden value is safe when a second table agrees with
+every published figure, stays non-negative and differs from the true one
+in that value by at least 1: the attacker's bounds then lie at least 1
+apart and hold two integers. The second table is the true one plus a
+*direction*: a change that is zero on every published cell and keeps every
+additive relation. Every suppressed cell gets a direction for `reports` and
+one for `clients_affected` (each measure is attacked on its own); a
+direction stays valid when more cells are suppressed later, so certificates
+are collected once and the pattern only grows.
 
-**Hypercube directions.** Along one axis, the smallest moves that keep the
-axis's sums are a pair of siblings (`+1` on theme A, `-1` on theme B: `all`
-does not move), a part with its total (`+1` on theme A and on `all`), and on
-the area axis a municipality with its subregion and the region (`+1` on
-all three), two municipalities of one subregion (`+1`, `-1`) or of two
-subregions (`+1` on one and its subregion, `-1` on the other and its). The
-product of one such move per axis is a direction of the whole cube: a
-hypercube of 8 to 16 cells whose signs alternate. Adding it, or its
-opposite, to the table is feasible when every cell that goes down is at
-least 1, so a hypercube with all its cells suppressed and one side at
-least 1 (for `reports`, and for `clients_affected` with the same or the
-opposite orientation) certifies every cell it touches.
+**Hypercubes.** Along one axis the smallest moves that keep its sums are
+two siblings (+1 on theme A, −1 on theme B: `all` stays), a part with its
+total (+1 on theme A and on `all`), and on the area axis a municipality
+with its subregion and the region, two municipalities of one subregion, or
+two of different subregions each with its subregion. One move per axis,
+multiplied, is a direction of the cube: a hypercube of 8 to 16 cells with
+alternating signs. Adding it or its opposite keeps the table non-negative
+when the side that goes down has no zero; such an integral ±1 direction
+defeats integer reasoning as well.
 
-**The algorithm** (a hypercube method in the manner of GHMITER). Suppress the
-primary cells; then, as long as some suppressed cell is not certified, take
-the first one in cube order and add the cheapest feasible hypercube through
-it: least hidden reports among the cells it newly suppresses, then fewest new
-cells, then the first in a fixed enumeration order, so the result is
-deterministic. Its cells are certified by it, and a certificate stays valid
-when more cells are suppressed later, so the loop ends with every suppressed
-cell certified: the pattern is safe by construction, not by a later search.
-Secondary cells may be zeros (a hidden zero hides no one); a suppressed
-value is therefore any count from 0 up.
+**The algorithm** (a hypercube method in the manner of GHMITER in τ-ARGUS):
 
-A hypercube through the grand total (region × `all` × `all`) is never added:
-the quarter's number of reports stays published (unless it is itself 1–4),
-which `report_mix` relies on. A feasible hypercube that avoids it always
-exists for `reports`, and for `clients_affected` whenever the cell's sum is
-positive; a cell whose `clients_affected` is 0 and that no hypercube can
-move is left *exposed* (its zero may be deducible, but its count is not).
+1. Suppress the primary cells.
+2. While a suppressed cell has no `reports` certificate (municipalities
+   first, then subregions, the region last, each in cube order), add the
+   cheapest feasible hypercube through it: fewest hidden reports among the
+   cells it newly suppresses (10 more when it cannot move
+   `clients_affected` too, since that costs a second step), then fewest new
+   cells, then the first in a fixed enumeration. It certifies all its
+   cells, for `clients_affected` as well when it fits those sums.
+3. A linear program looks for one direction inside the pattern that keeps
+   every `clients_affected` non-negative and raises as many uncertified
+   sums as it can by at least 1; it is repeated while it helps. Cells it
+   cannot raise get a hypercube that fits both counts (1, then 2, 4, …
+   cells per round before the next program) or, when there is none, a
+   pair of leaves: +1 on a leaf under the cell and −1 on a leaf with an
+   estimate; the totals holding exactly one of the two are suppressed.
+   Back to step 2 until every suppressed cell is certified.
 
-`suppressed_parts` protects a one-way table with a known total (the report
-mix): a lone suppressed part gets the smallest other part as a partner.
+Secondary cells may be zeros (a hidden zero hides no one, and no attacker
+may assume a hidden cell is at least 1). A hypercube through the grand
+total (region × `all` × `all`) is never added: the quarter's number of
+reports stays published unless it is itself below the threshold, which
+`report_mix` relies on; for a cell of at least 1 report a hypercube avoiding
+it always exists (the cell with its ancestors against a sibling).
+
+Limits: certificates from hypercubes and leaf pairs are integral; those
+from the linear program are real-valued, so they defeat linear programming
+with rounding (the audit's attacker) but are not proved against a full
+integer program. When no report of the quarter gave an estimate, every
+`clients_affected` is 0 and the published region total already says so.
+The two measures are certified separately; an attacker combining them
+("no reports means no clients") is not modelled.
+
+`suppressed_parts` protects a one-way table with a published total (the
+report mix): a lone hidden part gets the smallest other part as a partner.
 """
 
 from __future__ import annotations
@@ -58,6 +75,8 @@ from functools import cached_property
 
 import numpy as np
 import polars as pl
+from scipy import sparse
+from scipy.optimize import linprog
 
 from schemas.reference import REGION_CODE, REGION_NAMES, Reference, load_reference
 
@@ -115,6 +134,20 @@ class CubeShape:
         return np.array(leaves, dtype=np.int64)
 
     @cached_property
+    def relations(self) -> sparse.csr_array:
+        """Return every additive relation as a row over the flat cube: parts +1, total −1."""
+        index = np.arange(int(np.prod(self.size))).reshape(self.size)
+        n_themes, n_groups = self.size[1] - 1, self.size[2] - 1
+        groups = [  # (totals, parts): one relation per total
+            (index[:, 0, :].ravel(), index[:, 1:, :].transpose(0, 2, 1).reshape(-1, n_themes)),
+            (index[:, :, 0].ravel(), index[:, :, 1:].reshape(-1, n_groups)),
+        ]
+        for parent in sorted(set(self.area_parents) - {-1}):
+            children = [a for a, p in enumerate(self.area_parents) if p == parent]
+            groups.append((index[parent].ravel(), index[children].reshape(len(children), -1).T))
+        return _relation_matrix(groups, index.size)
+
+    @cached_property
     def moves(self) -> tuple[list[_Moves], list[_Moves], list[_Moves]]:
         """Return, per axis and coordinate, every elementary move through that coordinate."""
         areas = [_area_moves(self, area) for area in range(len(self.area_codes))]
@@ -145,6 +178,19 @@ def cube_shape(reference: Reference) -> CubeShape:
         themes=(ALL, *reference.theme_codes),
         target_groups=(ALL, *reference.target_group_codes),
     )
+
+
+def _relation_matrix(groups: list[tuple[np.ndarray, np.ndarray]], size: int) -> sparse.csr_array:
+    """Return one row per total: −1 on the total, +1 on each of its parts."""
+    rows, columns, values, count = [], [], [], 0
+    for totals, parts in groups:
+        ids = count + np.arange(totals.size)
+        rows += [ids, np.repeat(ids, parts.shape[1])]
+        columns += [totals, parts.ravel()]
+        values += [-np.ones(totals.size), np.ones(parts.size)]
+        count += totals.size
+    entries = (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns)))
+    return sparse.csr_array(entries, shape=(count, size))
 
 
 def _category_moves(size: int) -> list[_Moves]:
@@ -257,12 +303,22 @@ def suppression_mask(
 ) -> np.ndarray:
     """Return the suppressed cells of one quarter's dense cube (areas × themes × groups)."""
     state = _State.start(reports, clients, shape, threshold)
-    while (cell := state.next_uncertified()) is not None:
-        state.protect(cell, shape)
-    return state.suppressed[:-1].copy()
+    batch = 1
+    while True:
+        while (cell := state.next_uncertified()) is not None:
+            state.protect(cell, shape)
+        if not state.lift_clients(shape):
+            return state.suppressed[:-1].copy()
+        for _ in range(batch):  # cells no direction inside the pattern can raise
+            if (cell := state.next_unlifted()) is None:
+                break
+            state.protect(cell, shape, clients=True)
+        batch *= 2
 
 
 _REPORTS_LOW, _CLIENTS_LOW = 1, 2  # bits of _State.low
+_REPORT_WEIGHT = 32  # a hidden report outweighs any number of new cells in one hypercube (≤ 16)
+_CLIENTS_PENALTY = 10  # reports: a hypercube that cannot move clients_affected needs a 2nd step
 
 
 @dataclass
@@ -274,6 +330,7 @@ class _State:
     """
 
     reports: np.ndarray  # counts
+    clients: np.ndarray  # sums of clients_affected
     low: np.ndarray  # uint8 bits: reports < 1, clients_affected < 1
     suppressed: np.ndarray
     certified: np.ndarray  # a hypercube moves its reports
@@ -293,38 +350,61 @@ class _State:
         primary[-1] = done[-1] = True  # padding: never new, never pending
         rank = np.array([-LEVELS.index(level) for level in shape.area_levels] + [0])
         order = np.argsort(np.repeat(rank, reports[0].size), kind="stable")
-        return cls(counts, low, primary, done, done.copy(), order)
+        return cls(counts, sums, low, primary, done, done.copy(), order)
 
     def next_uncertified(self) -> tuple[int, int, int] | None:
-        """Return the first suppressed cell, finest level first, that still needs a hypercube."""
-        pending = (self.suppressed & ~(self.certified & self.clients_done)).ravel()[self.order]
-        if not pending.any():
+        """Return the first suppressed cell, finest level first, whose reports lack a hypercube."""
+        return self._first((self.suppressed & ~self.certified).ravel())
+
+    def _first(self, pending: np.ndarray) -> tuple[int, int, int] | None:
+        ordered = pending[self.order]
+        if not ordered.any():
             return None
-        cell = np.unravel_index(self.order[np.argmax(pending)], self.suppressed.shape)
+        cell = np.unravel_index(self.order[np.argmax(ordered)], self.suppressed.shape)
         return tuple(int(i) for i in cell)
 
-    def protect(self, cell: tuple[int, int, int], shape: CubeShape) -> None:
-        """Add the cheapest feasible hypercube through `cell` and certify its cells."""
+    def protect(self, cell: tuple[int, int, int], shape: CubeShape, clients: bool = False) -> None:
+        """Add the cheapest feasible hypercube through `cell` (for both counts if `clients`)."""
         cubes = _Hypercubes.through(cell, shape)
         fits_reports, fits_clients = cubes.movable(self.low)
-        usable = fits_reports & (fits_clients | ~self.certified[cell])
+        usable = fits_reports & fits_clients if clients else fits_reports
         if not self.suppressed[0, 0, 0]:  # keep the quarter's total published
             usable &= ~cubes.grand
         if not usable.any():
-            if not self.certified[cell]:
+            if not clients:
                 raise RuntimeError(f"no feasible hypercube through cube cell {cell}")
             self.pair_leaves(cell, shape)
             return
-        cost = cubes.total(self.weight())
-        key = np.where(usable, cost * 2 + ~fits_clients, np.iinfo(np.int64).max)
+        penalty = ~fits_clients * (_CLIENTS_PENALTY * _REPORT_WEIGHT)
+        key = 2 * (cubes.total(self.weight()) + penalty) + ~fits_clients
+        key = np.where(usable, key, np.iinfo(np.int64).max)
         best = np.unravel_index(np.argmin(key), key.shape)
         cells = cubes.cells(best)
         self.suppressed[cells] = self.certified[cells] = True
         self.clients_done[cells] |= bool(fits_clients[best])
 
+    def next_unlifted(self) -> tuple[int, int, int] | None:
+        """Return the first suppressed cell whose clients no certificate moves yet."""
+        return self._first((self.suppressed & ~self.clients_done).ravel())
+
+    def lift_clients(self, shape: CubeShape) -> bool:
+        """Certify clients by directions inside the pattern; return whether some cells need more.
+
+        Linear programming looks for one direction, zero on every published
+        cell, that keeps every `clients_affected` non-negative and raises as
+        many uncertified cells as it can by at least 1; repeated while it helps.
+        """
+        cube = self.suppressed.shape
+        while (pending := self.suppressed & ~self.clients_done).any():
+            raised = _raised(shape.relations, self.suppressed[:-1], self.clients[:-1], pending[:-1])
+            if not raised.any():
+                return True
+            self.clients_done[np.unravel_index(raised, cube)] = True
+        return False
+
     def weight(self) -> np.ndarray:
-        """Return what suppressing each cell costs: its reports, then one per new cell."""
-        return (self.reports * 32 + 1) * ~self.suppressed
+        """Return what suppressing each cell costs: its reports first, then 1 for the cell."""
+        return (self.reports * _REPORT_WEIGHT + 1) * ~self.suppressed
 
     def pair_leaves(self, cell: tuple[int, int, int], shape: CubeShape) -> None:
         """Certify a zero `clients_affected` that no hypercube can move, by two leaves.
@@ -347,6 +427,42 @@ class _State:
         cells = {tuple(c) for c in first} ^ {tuple(c) for c in second}
         support = tuple(np.array(sorted(cells)).T)
         self.suppressed[support] = self.certified[support] = self.clients_done[support] = True
+
+
+def _raised(
+    relations: sparse.csr_array, suppressed: np.ndarray, clients: np.ndarray, pending: np.ndarray
+) -> np.ndarray:
+    """Return the flat pending cells that one feasible clients direction raises by at least 1.
+
+    Variables: the direction `d` on every suppressed cell (at least −clients,
+    so no sum goes negative) and `y` ≤ min(d, 1) on the pending cells; the
+    relations keep every published total unchanged. Maximise Σ y.
+    """
+    hidden = np.flatnonzero(suppressed.ravel())
+    targets = np.flatnonzero(pending.ravel()[hidden])
+    n, k = hidden.size, targets.size
+    equations = relations[:, hidden]
+    equations = equations[np.diff(equations.indptr) > 0]
+    y_below_d = sparse.hstack(
+        [
+            sparse.csr_array((-np.ones(k), (np.arange(k), targets)), shape=(k, n)),
+            sparse.eye_array(k),
+        ]
+    )
+    result = linprog(
+        np.r_[np.zeros(n), -np.ones(k)],
+        A_ub=y_below_d,
+        b_ub=np.zeros(k),
+        A_eq=sparse.hstack([equations, sparse.csr_array((equations.shape[0], k))]),
+        b_eq=np.zeros(equations.shape[0]),
+        bounds=np.r_[
+            np.c_[-clients.ravel()[hidden], np.full(n, np.inf)], np.c_[np.zeros(k), np.ones(k)]
+        ],
+        method="highs",
+    )
+    if result.status != 0:
+        raise RuntimeError(f"clients direction search failed: {result.message}")
+    return hidden[targets[result.x[n:] > 1 - 1e-6]]
 
 
 @dataclass(frozen=True)

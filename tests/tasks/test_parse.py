@@ -430,8 +430,11 @@ def test_malformed_or_misshapen_json_is_unreadable_naming_the_file(
 # --- SQL extracts -------------------------------------------------------------------------
 
 
-def test_a_sql_delivery_that_is_not_an_extract_is_unreadable() -> None:
-    delivery = _delivery("sql", b"not arrow", name="698-sql:a..b")
+@pytest.mark.parametrize(
+    ("content", "reason"), [(b"", "not an SQL extract"), (b"x,y\n1,2\n", "no recognisable header")]
+)
+def test_a_sql_delivery_that_is_not_an_extract_is_unreadable(content: bytes, reason: str) -> None:
+    delivery = _delivery("sql", content, name="698-sql:a..b")
 
-    with pytest.raises(UnreadableDelivery, match=r"^698-sql:a..b: not an SQL extract"):
+    with pytest.raises(UnreadableDelivery, match=rf"^698-sql:a..b: {reason}"):
         parse_delivery(delivery, seq=1)
