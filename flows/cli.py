@@ -41,7 +41,7 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder the quarter is pu
 
 def fail(message: str, fix: str, code: int = EXIT_USAGE) -> None:
     """Print one clear line with its fix and exit with `code`."""
-    errors.print(f"[bold red]error:[/] {message} — {fix}", highlight=False)
+    errors.print(f"[bold red]error:[/] {message} — {fix}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -127,9 +127,8 @@ def demo(out: OutOption = Path("outputs")) -> None:
 
     The demo's planted faults are expected: it exits 0 when they were all caught.
     """
-    from tasks.demo import write_demo_inbox
-
     from schemas.quarter import Quarter
+    from tasks.demo import write_demo_inbox
 
     quarter = Quarter.latest_complete(datetime.now(UTC))
     demo_dir = out / "demo"
@@ -188,9 +187,9 @@ def check(
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
     outcome = check_files(files, municipality, lang, encoding)
     for line in outcome.lines:
-        console.print(line, highlight=False, markup=False)
+        typer.echo(line)
     for problem in outcome.unreadable:
-        errors.print(f"error: {problem}", highlight=False, markup=False)
+        typer.echo(f"error: {problem}", err=True)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -296,5 +295,5 @@ def lineage(
     engine = connect_warehouse(Settings().warehouse_url())
     keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
-        console.print(f"{municipality_code}\t{report_id}", highlight=False, markup=False)
+        typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")

@@ -26,6 +26,7 @@ from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
 from sqlalchemy import Engine
 
+from flows import progress
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.store import (
@@ -46,6 +47,14 @@ FLOW_NAME = "quarterly-brief"
 
 class QuarterBusy(RuntimeError):
     """Raised when another live run holds the quarter for longer than this run may wait."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message, fix)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.fix}"
 
 
 def current_run_id() -> str:
@@ -82,7 +91,8 @@ def quarter_lock(settings: Settings, quarter: Quarter, wait_minutes: float) -> I
     """Hold the quarter's lock for the block (waiting up to `wait_minutes`); yield the run id."""
     engine = connect_warehouse(settings.warehouse_url())
     run_id = current_run_id()
-    _acquire(engine, quarter, run_id, time.monotonic() + 60 * wait_minutes)
+    with progress.step(f"claiming {quarter}"):
+        _acquire(engine, quarter, run_id, time.monotonic() + 60 * wait_minutes)
     _recover_crashed(engine, quarter, run_id)
     stop = threading.Event()
     beat = threading.Thread(
@@ -113,7 +123,7 @@ def _acquire(engine: Engine, quarter: Quarter, run_id: str, deadline: float) -> 
                 return
             continue
         if time.monotonic() >= deadline:
-            raise QuarterBusy(_busy_message(holder))
+            raise QuarterBusy(_busy_message(holder), "wait for it to finish ('raportti status')")
         logger.info("waiting for run %s of %s on %s to finish", holder.run_id, quarter, holder.host)
         time.sleep(POLL_SECONDS)
 
@@ -121,9 +131,8 @@ def _acquire(engine: Engine, quarter: Quarter, run_id: str, deadline: float) -> 
 def _busy_message(holder: RunLock) -> str:
     since = holder.acquired_at.strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"quarter {holder.quarter} is being run by flow run {holder.run_id} on {holder.host} "
-        f"(pid {holder.pid}) since {since}; wait for it to finish ('raportti status'), "
-        "or run again with a longer wait"
+        f"quarter {holder.quarter} is being run by flow run {holder.run_id} "
+        f"on {holder.host} (pid {holder.pid}) since {since}"
     )
 
 

@@ -1,0 +1,174 @@
+"""What a person at a terminal sees during a run: progress lines, quiet logs, one-line errors.
+
+Prefect's console log is kept to warnings and errors, one line each (full
+tracebacks still go to Prefect's own log); `--verbose` shows it all.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from flows import progress
+
+STARTING = "starting Prefect"
+
+
+class RichReporter:
+    """Draws each long step of a run as a line with a spinner, a bar and a count."""
+
+    def __init__(self, bars: Progress) -> None:
+        self._bars = bars
+        self._steps: dict[str, TaskID] = {STARTING: bars.add_task(STARTING, total=None, count="")}
+
+    def started(self, label: str, total: int | None) -> None:
+        """Add a line for the step (ending 'starting Prefect' when it is still open)."""
+        self.finished(STARTING)
+        count = f"0/{total}" if total else ""
+        self._steps[label] = self._bars.add_task(label, total=total, count=count)
+
+    def advanced(self, label: str) -> None:
+        """Count one part of the step done."""
+        step = self._steps.get(label)
+        if step is not None:
+            self._bars.advance(step)
+            task = self._bars.tasks[step]
+            self._bars.update(step, count=f"{int(task.completed)}/{int(task.total or 0)}")
+
+    def finished(self, label: str) -> None:
+        """Fill the step's bar and stop its clock."""
+        step = self._steps.pop(label, None)
+        if step is not None:
+            total = self._bars.tasks[step].total or 1
+            self._bars.update(step, total=total, completed=total)
+            self._bars.stop_task(step)
+
+
+class _ForPeople(logging.Filter):
+    """Keep warnings and errors, minus the lines the CLI states better itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return False
+        if record.getMessage().startswith("Finished in state"):
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, _explained_types())
+
+
+class _OneLine(logging.Formatter):
+    """Format a record without its traceback (Prefect's own log keeps it)."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self._inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        plain = copy.copy(record)
+        plain.exc_info, plain.exc_text, plain.stack_info = None, None, None
+        return self._inner.format(plain).splitlines()[0]
+
+
+@contextmanager
+def live_progress(console: Console, verbose: bool) -> Iterator[None]:
+    """Show a run's long steps as progress lines and keep Prefect's console log short."""
+    if verbose:
+        yield
+        return
+    columns = (
+        SpinnerColumn(finished_text="[green]✓[/]"),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=24),
+        TextColumn("{task.fields[count]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as bars, _quiet_prefect_console():
+        progress.use(RichReporter(bars))
+        try:
+            yield
+        finally:
+            progress.use(None)
+
+
+@contextmanager
+def _quiet_prefect_console() -> Iterator[None]:
+    """Route Prefect's console handler through the live display, warnings only, one line each."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    saved = [(h.console.file, h.formatter) for h in handlers]
+    keep = _ForPeople()
+    for handler in handlers:
+        handler.console.file = sys.stderr
+        handler.setFormatter(_OneLine(handler.formatter))
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler, (file, formatter) in zip(handlers, saved, strict=True):
+            handler.console.file = file
+            handler.setFormatter(formatter)
+            handler.removeFilter(keep)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """An error as one line: what happened, what to do, and the exit status."""
+
+    message: str
+    fix: str
+    code: int
+
+
+def _explained_types() -> tuple[type[BaseException], ...]:
+    from flows.lock import QuarterBusy
+
+    return (QuarterBusy, tomllib.TOMLDecodeError)
+
+
+def explanation(error: BaseException, warehouse_url: str, sources: str) -> Explanation:
+    """Return what a person should read about `error`, and do."""
+    import httpx
+    import pydantic
+    import sqlalchemy.exc
+
+    from flows.lock import QuarterBusy
+    from tasks.warehouse import safe_url
+
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, QuarterBusy):
+        return Explanation(error.message, f"{error.fix}, or add --wait 30 to wait for it", 2)
+    if isinstance(error, tomllib.TOMLDecodeError | pydantic.ValidationError):
+        return Explanation(
+            f"{sources} is not a valid sources file: {first_line}",
+            "fix the [[source]] table it names (see the README's Configuration)",
+            2,
+        )
+    if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        reason = (str(getattr(error, "orig", error)).strip().splitlines() or [""])[0]
+        return Explanation(
+            f"cannot reach the warehouse {safe_url(warehouse_url)}: {reason}",
+            "check --db or RAPORTTI_DB_URL, and that the database is up",
+            2,
+        )
+    if isinstance(error, httpx.HTTPError):
+        api = os.environ.get("PREFECT_API_URL", "the Prefect API")
+        return Explanation(
+            f"cannot reach the Prefect server at {api}: {first_line}",
+            "start it with 'prefect server start', or unset PREFECT_API_URL for a temporary one",
+            2,
+        )
+    return Explanation(
+        f"the run failed: {type(error).__name__}: {first_line}",
+        "read the flow run's log in Prefect ('prefect flow-run logs <id>') or add --verbose",
+        1,
+    )

@@ -1,0 +1,97 @@
+"""The `raportti` command as a steward uses it: clear lines, contract exit statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+HEADER = (
+    "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;kenelle;"
+    "kiireellisyys"
+)
+VALID = "T-1;851;3.8.2026;social_worker;Ruoka-apu;families;{text};welfare_region;high"
+PHENOMENON = "Ruoka-avun jonot ovat pidentyneet Torniossa syksyn aikana selvästi."
+runner = CliRunner()
+
+
+def _csv(tmp_path: Path, *rows: str, encoding: str = "cp1252") -> Path:
+    path = tmp_path / "raportit.csv"
+    path.write_bytes(("\r\n".join([HEADER, *rows]) + "\r\n").encode(encoding))
+    return path
+
+
+def test_check_of_a_valid_file_exits_0(tmp_path: Path) -> None:
+    path = _csv(tmp_path, VALID.format(text=PHENOMENON))
+
+    result = runner.invoke(app, ["check", str(path), "--municipality", "851"])
+
+    assert result.exit_code == 0, result.output
+
+
+def test_check_names_file_row_report_and_field_of_each_rejected_row(tmp_path: Path) -> None:
+    bad_theme = VALID.format(text=PHENOMENON).replace("T-1", "T-2").replace("Ruoka-apu", "Lumityöt")
+    too_short = VALID.format(text="Lyhyt.").replace("T-1", "T-3")
+    path = _csv(tmp_path, VALID.format(text=PHENOMENON), bad_theme, too_short)
+
+    result = runner.invoke(app, ["check", str(path), "--municipality", "851"])
+
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert f"{path}, row 3, report T-2: theme: unknown code" in lines[0]
+    assert f"{path}, row 4, report T-3: phenomenon:" in lines[1]
+    assert "Lyhyt" not in result.output
+
+
+def test_check_speaks_finnish_when_asked(tmp_path: Path) -> None:
+    path = _csv(tmp_path, VALID.format(text=PHENOMENON).replace("Ruoka-apu", "Lumityöt"))
+
+    result = runner.invoke(app, ["check", str(path), "--municipality", "851", "--lang", "fi"])
+
+    assert result.exit_code == 1
+    assert "rivi 2, raportti T-1: teema" in result.output
+
+
+def test_check_of_an_unreadable_file_exits_2_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text('{"municipality_code": "148", "reports": [', encoding="utf-8")
+
+    result = runner.invoke(app, ["check", str(path), "--municipality", "148"])
+
+    assert result.exit_code == 2
+    assert "export.json" in result.output
+
+
+def test_check_of_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "none.csv"), "--municipality", "851"])
+
+    assert result.exit_code == 2
+    assert "none.csv" in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["run", "--quarter", "2026Q5"],
+        ["run", "--quarter", "2026Q3", "--sources", "missing.toml"],
+        ["backfill", "--from", "2026Q3", "--to", "2025Q1"],
+        ["resend", "--quarter", "2019Q1", "--out", "nowhere"],
+        ["check", "x.csv", "--municipality", "851", "--lang", "de"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_usage_exits_2_with_one_clear_line(arguments: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, arguments)
+
+    assert result.exit_code == 2, result.output
+    assert result.output.strip()
+
+
+def test_help_shows_examples() -> None:
+    result = runner.invoke(app, ["run", "--help"])
+
+    assert result.exit_code == 0
+    assert "raportti run --quarter" in result.output
