@@ -37,6 +37,17 @@ DbOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder the quarter is published under.")]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show Prefect's full log instead of progress lines.")
+]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        help="Minutes to wait while another run holds the same quarter (default: refuse at once).",
+    ),
+]
 
 
 def fail(message: str, fix: str, code: int = EXIT_USAGE) -> None:
@@ -63,6 +74,41 @@ def _use_warehouse(db: str | None) -> None:
         os.environ["RAPORTTI_DB_URL"] = db
 
 
+def _check_sources(sources: Path) -> None:
+    if not sources.is_file():
+        fail(f"{sources}: no such sources file", "give its path with --sources FILE")
+
+
+def _check_municipalities(codes: list[str] | None) -> None:
+    from schemas.reference import load_reference
+
+    known = load_reference().municipality_codes
+    for code in codes or []:
+        if code not in known:
+            fail(
+                f"unknown municipality code {code!r}", "use a code of municipalities.csv, e.g. 698"
+            )
+
+
+def _run_flow(flow: object, verbose: bool, sources: Path, **parameters: object) -> object:
+    """Run a flow in this process with progress lines; turn a failure into one line and exit."""
+    from rich.markup import escape
+
+    from flows.terminal import explanation, live_progress
+    from schemas.settings import Settings
+
+    try:
+        with live_progress(errors, verbose):
+            state = flow(**parameters, return_state=True)  # type: ignore[operator]
+        outcome = state.result(raise_on_failure=False)
+    except Exception as error:  # noqa: BLE001 - e.g. no Prefect server: explained below
+        outcome = error
+    if isinstance(outcome, BaseException):
+        explained = explanation(outcome, Settings().warehouse_url(), str(sources))
+        fail(escape(explained.message), escape(explained.fix), explained.code)
+    return outcome
+
+
 @app.command()
 def run(
     quarter: QuarterOption = None,
@@ -73,23 +119,35 @@ def run(
         list[str] | None, typer.Option(help="Only this municipality's source (repeatable).")
     ] = None,
     deliver: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+    wait: WaitOption = 0,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Run the quarterly flow now.
+    """Run the quarterly flow now: extract, validate, store, check, publish and e-mail a quarter.
 
     Example: raportti run --quarter 2026Q3 --sources sources.toml --no-deliver
+
+    Example: raportti run --municipality 698 --municipality 851 --db postgresql+psycopg://raportti@db/raportti
+
+    Exit 0 when all is well; 1 when rows wait for a correction, a source failed, the quality
+    gate stopped publication or mail is owed; 2 on bad usage, unreadable input or a quarter
+    that another run holds.
     """
     quarter_text = _quarter_text(quarter)
-    if not sources.is_file():
-        fail(f"{sources}: no such sources file", "give its path with --sources FILE")
+    _check_sources(sources)
+    _check_municipalities(municipality)
     _use_warehouse(db)
     from flows.quarterly import quarterly_brief
 
-    summary = quarterly_brief(
+    summary = _run_flow(
+        quarterly_brief,
+        verbose,
+        sources,
         quarter=quarter_text,
         sources_file=sources,
         out_dir=out,
         municipalities=municipality or None,
         send=deliver,
+        wait_minutes=wait,
     )
     raise typer.Exit(_report(summary))
 
@@ -122,10 +180,12 @@ def _report(summary: object) -> int:
 
 
 @app.command()
-def demo(out: OutOption = Path("outputs")) -> None:
+def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> None:
     """Make a demo inbox for all 21 municipalities and publish its latest complete quarter.
 
     The demo's planted faults are expected: it exits 0 when they were all caught.
+
+    Example: raportti demo --out outputs
     """
     from schemas.quarter import Quarter
     from tasks.demo import write_demo_inbox
@@ -139,8 +199,14 @@ def demo(out: OutOption = Path("outputs")) -> None:
     console.print(f"demo inbox for {quarter} written to {demo_dir}")
     from flows.quarterly import quarterly_brief
 
-    summary = quarterly_brief(
-        quarter=str(quarter), sources_file=inbox.sources_file, out_dir=out, send=False
+    summary = _run_flow(
+        quarterly_brief,
+        verbose,
+        inbox.sources_file,
+        quarter=str(quarter),
+        sources_file=inbox.sources_file,
+        out_dir=out,
+        send=False,
     )
     _report(summary)
     raise typer.Exit(_demo_verdict(summary, inbox, out / str(quarter)))
@@ -201,19 +267,28 @@ def backfill(
     db: DbOption = None,
     out: OutOption = Path("outputs"),
     deliver: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Publish every quarter in a range, oldest first.
 
-    Example: raportti backfill --from 2025Q1 --to 2026Q3
+    Example: raportti backfill --from 2025Q1 --to 2026Q3 --sources sources.toml
     """
     first_text, last_text = _quarter_text(first), _quarter_text(last)
     if first_text > last_text:
         fail(f"--from {first_text} is after --to {last_text}", "swap the two quarters")
+    _check_sources(sources)
     _use_warehouse(db)
     from flows.steward import backfill as backfill_flow
 
-    summaries = backfill_flow(
-        first=first_text, last=last_text, sources_file=sources, out_dir=out, send=deliver
+    summaries = _run_flow(
+        backfill_flow,
+        verbose,
+        sources,
+        first=first_text,
+        last=last_text,
+        sources_file=sources,
+        out_dir=out,
+        send=deliver,
     )
     raise typer.Exit(max((_report(summary) for summary in summaries), default=0))
 
@@ -243,33 +318,102 @@ def resend(
 
 @app.command()
 def serve() -> None:
-    """Serve the scheduled deployments (quarterly at 06:00 Europe/Helsinki) on this machine."""
-    from flows.deployments import serve_deployments
+    """Serve the deployments of prefect.yaml from this machine, without a work pool.
 
-    serve_deployments()
+    The quarterly brief then runs at 06:00 Europe/Helsinki on the first day of January,
+    April, July and October; check-submissions, backfill and resend run when started from
+    Prefect's UI or with 'prefect deployment run'. Stop with Ctrl-C.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api raportti serve
+
+    Example: prefect deployment run quarterly-brief/quarterly-brief -p 'quarter="2026Q3"'
+    """
+    from flows.deployments import serve_deployments
+    from flows.terminal import explanation
+
+    try:
+        serve_deployments()
+    except Exception as error:  # noqa: BLE001 - one line for a person, e.g. no Prefect server
+        explained = explanation(error, "", "sources.toml")
+        fail(explained.message, explained.fix, explained.code)
+
+
+@app.command()
+def setup() -> None:
+    """Prepare the Prefect server of PREFECT_API_URL for raportti's deployments and workers.
+
+    Creates, when missing: the process work pool 'raportti', a concurrency limit per
+    source kind (tags source-kind:sql, :json, :xlsx, :csv) and the automation that marks
+    a flow run crashed when its heartbeats stop.
+
+    Example: raportti setup && RAPORTTI_PROJECT_DIR=$PWD prefect deploy --all
+
+    Example: prefect worker start --pool raportti --type process --name host-1
+    """
+    from prefect.settings import get_current_settings
+
+    from flows.deployments import WORK_POOL, prepare_server
+    from flows.terminal import explanation
+
+    api = get_current_settings().api.url
+    if not api:
+        fail("no Prefect server is configured", "set PREFECT_API_URL=http://HOST:4200/api")
+    try:
+        prepare_server()
+    except Exception as error:  # noqa: BLE001 - one line for a person
+        explained = explanation(error, "", "sources.toml")
+        fail(explained.message, explained.fix, explained.code)
+    console.print(f"{api}: work pool '{WORK_POOL}', source-kind limits and automation are ready")
 
 
 @app.command()
 def status(
     db: DbOption = None, limit: Annotated[int, typer.Option(help="Runs shown.")] = 20
 ) -> None:
-    """Show the latest runs from the warehouse's run log."""
+    """Show the latest runs: the warehouse's run log, and Prefect's flow runs when a server is set.
+
+    A run noted 'running' whose process died is marked 'crashed' by the next run of its
+    quarter, which then finishes the job.
+
+    Example: raportti status --limit 10
+
+    Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
+    """
     _use_warehouse(db)
     from schemas.settings import Settings
     from tasks.store import read_runs
     from tasks.warehouse import connect_warehouse
 
+    columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
     runs = read_runs(connect_warehouse(Settings().warehouse_url()), limit)
-    table = Table(title="latest runs")
-    for column in ("quarter", "flow", "started_at", "finished_at", "status", "run_id"):
+    table = Table(title="latest runs (warehouse run log)")
+    for column in columns:
         table.add_column(column)
     for row in runs.iter_rows(named=True):
-        table.add_row(
-            *(
-                row[c] or ""
-                for c in ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
-            )
-        )
+        table.add_row(*(row[c] or "" for c in columns))
+    console.print(table)
+    _prefect_status(limit)
+
+
+def _prefect_status(limit: int) -> None:
+    """Print Prefect's latest flow runs when a Prefect server is configured."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        console.print("no Prefect server configured (PREFECT_API_URL): run log only", style="dim")
+        return
+    from flows.terminal import explanation, prefect_runs
+
+    try:
+        rows = prefect_runs(limit)
+    except Exception as error:  # noqa: BLE001 - one line for a person
+        explained = explanation(error, "", "sources.toml")
+        fail(explained.message, explained.fix, explained.code)
+    table = Table(title=f"latest flow runs ({get_current_settings().api.url})")
+    for column in ("flow run", "flow", "deployment", "quarter", "state", "started", "seconds"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 

@@ -74,17 +74,17 @@ def quarterly_brief(
         sources = read_sources(settings.sources_file, municipalities)
         outcomes = ingest_sources(sources, settings, period)
         findings = check_quality(settings, period)
-        reports = read_stored_quarter(settings, period)
-        figures = aggregate_quarter(reports, period, settings)
-        record_lineage(settings, period, figures)
         rejections = read_rejections(settings, period)
-        files: list[Path] = []
-        owed: list[str] = []
-        if not blocks_publication(findings):
+        if blocks_publication(findings):
+            summary = summarize(period, outcomes, None, rejections, findings, [], [])
+        else:
+            reports = read_stored_quarter(settings, period)
+            figures = aggregate_quarter(reports, period, settings)
+            record_lineage(settings, period, figures)
             facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
             files = publish(settings, period, figures, facts, rejections, sources, outcomes)
             owed = deliver(settings, period, files) if send else []
-        summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
+            summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)
     return summary

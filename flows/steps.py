@@ -354,17 +354,17 @@ def publish(
 def summarize(
     quarter: Quarter,
     outcomes: list[SourceOutcome],
-    figures: QuarterFigures,
+    figures: QuarterFigures | None,
     rejections: pl.DataFrame,
     findings: list[Finding],
     files: list[Path],
     owed: list[str],
 ) -> RunSummary:
-    """Return the run's outcome in counts."""
+    """Return the run's outcome in counts (no figures when publication was stopped)."""
     return RunSummary(
         quarter=str(quarter),
         sources=outcomes,
-        valid_reports=figures.valid_reports,
+        valid_reports=figures.valid_reports if figures else 0,
         open_rejected_rows=rejections.select("source_id", "delivery", "row_number").n_unique(),
         findings=findings,
         published=files,

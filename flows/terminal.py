@@ -113,11 +113,10 @@ def _quiet_prefect_console() -> Iterator[None]:
         handler.addFilter(keep)
     try:
         yield
-    finally:
+    finally:  # the filter stays: the temporary server's farewell is no news to a person
         for handler, (file, formatter) in zip(handlers, saved, strict=True):
             handler.console.file = file
             handler.setFormatter(formatter)
-            handler.removeFilter(keep)
 
 
 @dataclass(frozen=True)
@@ -172,3 +171,46 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
         "read the flow run's log in Prefect ('prefect flow-run logs <id>') or add --verbose",
         1,
     )
+
+
+def prefect_runs(limit: int) -> list[tuple[str, ...]]:
+    """Return Prefect's latest flow runs as table rows: name, flow, deployment, quarter, state."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowFilter,
+        FlowFilterId,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=limit)
+        flow_ids = list({run.flow_id for run in runs})
+        flows = client.read_flows(flow_filter=FlowFilter(id=FlowFilterId(any_=flow_ids)))
+        deployment_ids = list({run.deployment_id for run in runs if run.deployment_id})
+        deployments = client.read_deployments(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=deployment_ids))
+        )
+    flow_names = {flow.id: flow.name for flow in flows}
+    deployment_names = {deployment.id: deployment.name for deployment in deployments}
+    return [
+        (
+            run.name,
+            flow_names.get(run.flow_id, ""),
+            deployment_names.get(run.deployment_id, "") if run.deployment_id else "",
+            _quarter_of(run.parameters),
+            run.state.name if run.state else "",
+            run.start_time.strftime("%Y-%m-%d %H:%M") if run.start_time else "",
+            f"{run.total_run_time.total_seconds():.0f}",
+        )
+        for run in runs
+    ]
+
+
+def _quarter_of(parameters: dict[str, object]) -> str:
+    if parameters.get("quarter"):
+        return str(parameters["quarter"])
+    if parameters.get("first"):
+        return f"{parameters['first']}..{parameters.get('last', '')}"
+    return ""

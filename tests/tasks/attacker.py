@@ -75,7 +75,9 @@ def recovered_values(csv_text: str, subregion_of: dict[str, str]) -> list[Recove
     ]
 
 
-def additive_relations(cells: set[Cell], subregion_of: dict[str, str]) -> list[tuple[Cell, list[Cell]]]:
+def additive_relations(
+    cells: set[Cell], subregion_of: dict[str, str]
+) -> list[tuple[Cell, list[Cell]]]:
     """Return (total, parts) for every additive relation among the published cells."""
     themes = sorted({c[2] for c in cells} - {"all"})
     groups = sorted({c[3] for c in cells} - {"all"})
@@ -94,7 +96,10 @@ def additive_relations(cells: set[Cell], subregion_of: dict[str, str]) -> list[t
     for theme in [*themes, "all"]:
         for group in [*groups, "all"]:
             relations.append(
-                (("region", region, theme, group), [("subregion", s, theme, group) for s in subregions])
+                (
+                    ("region", region, theme, group),
+                    [("subregion", s, theme, group) for s in subregions],
+                )
             )
             for s in subregions:
                 parts = [("municipality", m, theme, group) for m in children[s]]

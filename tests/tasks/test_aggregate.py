@@ -179,7 +179,10 @@ def test_cube_counts_match_plain_counting(drawn: list[tuple]) -> None:
 
 def test_aggregates_table_has_the_contract_columns_and_validates() -> None:
     reports = _reports(
-        [{"submitted_on": _in(Q1, d), "municipality_code": "683" if d < 2 else "698"} for d in range(7)]
+        [
+            {"submitted_on": _in(Q1, d), "municipality_code": "683" if d < 2 else "698"}
+            for d in range(7)
+        ]
     )
     table = aggregates_table(published_cells(reports, Q1, REFERENCE))
     assert tuple(table.columns) == AGGREGATE_COLUMNS
@@ -243,7 +246,9 @@ def test_trends_compare_across_the_year_boundary() -> None:
 def test_trends_cover_eight_quarters_for_the_region_and_each_subregion() -> None:
     trends = quarter_trends(_totals({Q1: 6}), Q1, REFERENCE)
     assert trends.height == 8 * 7 * 18
-    assert trends["quarter"].unique().sort().to_list() == [str(Q1.previous(n)) for n in range(7, -1, -1)]
+    assert trends["quarter"].unique().sort().to_list() == [
+        str(Q1.previous(n)) for n in range(7, -1, -1)
+    ]
     assert set(trends["level"]) == {"region", "subregion"}
     assert trends.columns == [
         "quarter",
@@ -286,7 +291,9 @@ def test_hidden_counts_stay_hidden_in_trends() -> None:
     )
     trends = quarter_trends(reports, Q1, REFERENCE)
     food = trends.filter(
-        (pl.col("area_code") == "19") & (pl.col("theme") == "food_aid") & (pl.col("quarter") == "2026Q1")
+        (pl.col("area_code") == "19")
+        & (pl.col("theme") == "food_aid")
+        & (pl.col("quarter") == "2026Q1")
     ).row(0, named=True)
     assert food["reports"] is None
     assert food["suppressed"] is True

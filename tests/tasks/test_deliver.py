@@ -18,7 +18,6 @@ from typing import Any
 
 import polars as pl
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -41,6 +40,7 @@ from tasks.deliver import (
     write_file_atomically,
 )
 from tasks.warehouse import connect_warehouse
+from tests.smtp import LoopbackController
 
 QUARTER = "2026Q3"
 PASSWORD = "Salasana-9f2c!"
@@ -49,14 +49,6 @@ RECIPIENTS = ["hallitus@lapha.fi", "johto@lapha.fi", "tilastot@lapha.fi"]
 
 
 # --- an SMTP server on loopback ------------------------------------------------------------
-
-
-class _LoopbackController(Controller):
-    """An aiosmtpd controller on 127.0.0.1 that listens on a port the system picks."""
-
-    def _trigger_server(self) -> None:
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
 
 
 @dataclass
@@ -89,12 +81,12 @@ class Mailbox:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[Callable[..., _LoopbackController]]:
+def smtp_server() -> Iterator[Callable[..., LoopbackController]]:
     """Yield a starter of SMTP servers on loopback, all stopped after the test."""
-    started: list[_LoopbackController] = []
+    started: list[LoopbackController] = []
 
-    def start(handler: Mailbox, **smtp_options: Any) -> _LoopbackController:
-        controller = _LoopbackController(handler, hostname="127.0.0.1", port=0, **smtp_options)
+    def start(handler: Mailbox, **smtp_options: Any) -> LoopbackController:
+        controller = LoopbackController(handler, hostname="127.0.0.1", port=0, **smtp_options)
         controller.start()
         started.append(controller)
         return controller
@@ -104,7 +96,7 @@ def smtp_server() -> Iterator[Callable[..., _LoopbackController]]:
         controller.stop()
 
 
-def _config(server: _LoopbackController, **changes: Any) -> SmtpConfig:
+def _config(server: LoopbackController, **changes: Any) -> SmtpConfig:
     """Return a config for `server` with tiny timeouts and retry delays."""
     values = {"timeout": 2.0, "retry_delays": (0.01, 0.02), "sender": "raportti@lapha.fi"}
     return SmtpConfig(host="127.0.0.1", port=server.port, **{**values, **changes})
@@ -369,7 +361,7 @@ def test_the_smtp_password_can_come_from_a_prefect_secret_block() -> None:
 
 
 def test_each_recipient_gets_one_message_of_their_own_with_the_pdfs_attached(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     mailbox = Mailbox()
     server = smtp_server(mailbox)
@@ -390,7 +382,7 @@ def test_each_recipient_gets_one_message_of_their_own_with_the_pdfs_attached(
 
 
 def test_sending_the_same_version_again_skips_the_recipients_already_sent(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     mailbox = Mailbox()
     config = _config(smtp_server(mailbox))
@@ -404,7 +396,7 @@ def test_sending_the_same_version_again_skips_the_recipients_already_sent(
 
 
 def test_a_new_version_of_the_brief_is_sent_to_everyone_again(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     mailbox = Mailbox()
     config = _config(smtp_server(mailbox))
@@ -418,7 +410,7 @@ def test_a_new_version_of_the_brief_is_sent_to_everyone_again(
 
 
 def test_a_recipient_refused_with_550_fails_for_good_while_the_others_are_sent(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     refused = RECIPIENTS[1]
     mailbox = Mailbox(rcpt_replies={refused: ["550 5.1.1 Mailbox unavailable"] * 5})
@@ -439,7 +431,7 @@ def test_a_recipient_refused_with_550_fails_for_good_while_the_others_are_sent(
 
 
 def test_a_451_reply_is_retried_and_then_sent(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     mailbox = Mailbox(rcpt_replies={RECIPIENTS[0]: ["451 4.7.1 Greylisted, try again"]})
     config = _config(smtp_server(mailbox))
@@ -453,7 +445,7 @@ def test_a_451_reply_is_retried_and_then_sent(
 
 @pytest.mark.parametrize("fault", ["drop", "stall"])
 def test_a_dropped_or_silent_connection_is_retried_and_then_sent(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path], fault: str
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path], fault: str
 ) -> None:
     mailbox = Mailbox(data_faults=[fault])
     config = _config(smtp_server(mailbox), timeout=0.5)
@@ -466,7 +458,7 @@ def test_a_dropped_or_silent_connection_is_retried_and_then_sent(
 
 
 def test_a_server_that_keeps_dropping_the_connection_leaves_the_brief_owed_and_intact(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     before = [brief.read_bytes() for brief in briefs]
     server = smtp_server(Mailbox(data_faults=["drop"] * 10))
@@ -485,7 +477,7 @@ def test_a_server_that_keeps_dropping_the_connection_leaves_the_brief_owed_and_i
 
 
 def test_resending_delivers_what_is_still_owed_once_the_server_works(
-    engine: Engine, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     broken = smtp_server(Mailbox(data_faults=["drop"] * 10))
     _send(engine, _config(broken), briefs, RECIPIENTS)
@@ -516,7 +508,7 @@ def test_an_unreachable_server_fails_every_recipient_with_a_clear_reason(
 @pytest.mark.parametrize("mechanism", ["LOGIN", "PLAIN"])
 def test_starttls_and_login_deliver_to_a_server_that_demands_both(
     engine: Engine,
-    smtp_server: Callable[..., _LoopbackController],
+    smtp_server: Callable[..., LoopbackController],
     briefs: list[Path],
     certificate: tuple[Path, Path],
     mechanism: str,
@@ -537,7 +529,7 @@ def test_starttls_and_login_deliver_to_a_server_that_demands_both(
 
 def test_an_untrusted_certificate_fails_for_good_without_sending(
     engine: Engine,
-    smtp_server: Callable[..., _LoopbackController],
+    smtp_server: Callable[..., LoopbackController],
     briefs: list[Path],
     certificate: tuple[Path, Path],
 ) -> None:
@@ -554,7 +546,7 @@ def test_an_untrusted_certificate_fails_for_good_without_sending(
 
 def test_the_password_never_appears_in_reasons_ledger_or_logs(
     engine: Engine,
-    smtp_server: Callable[..., _LoopbackController],
+    smtp_server: Callable[..., LoopbackController],
     briefs: list[Path],
     certificate: tuple[Path, Path],
     caplog: pytest.LogCaptureFixture,
@@ -582,7 +574,7 @@ def test_the_password_never_appears_in_reasons_ledger_or_logs(
 
 
 def test_the_ledger_records_every_recipient_once_per_version_on_both_warehouses(
-    warehouse_url: str, smtp_server: Callable[..., _LoopbackController], briefs: list[Path]
+    warehouse_url: str, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
     engine = connect_warehouse(warehouse_url)
     mailbox = Mailbox(

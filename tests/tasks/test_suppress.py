@@ -29,7 +29,9 @@ def _scattered(count: int, seed: int, quarter: Quarter = Q1) -> pl.DataFrame:
             f"r{i}",
             municipality_code=rng.choice(["698"] * 6 + REFERENCE.municipality_codes),
             theme=rng.choice(REFERENCE.theme_codes[:6] * 3 + REFERENCE.theme_codes),
-            target_group=rng.choice(REFERENCE.target_group_codes[:3] * 3 + REFERENCE.target_group_codes),
+            target_group=rng.choice(
+                REFERENCE.target_group_codes[:3] * 3 + REFERENCE.target_group_codes
+            ),
             clients_affected=rng.choice([None, 0, 1, 2, 5, 12, 40]),
             submitted_on=quarter.first_day + timedelta(days=rng.randrange(90)),
         )
@@ -71,11 +73,27 @@ def test_the_quarters_total_is_never_a_secondary_cell() -> None:
         assert cells.row(0, named=True)["suppressed"] is False
 
 
-def test_a_lone_report_hides_its_cells_and_partners_for_them() -> None:
+def test_a_lone_report_hides_exactly_its_twelve_cells() -> None:
     cube = theme_cube(report_frame([report_row("r0", submitted_on=Q1.first_day)]), Q1, REFERENCE)
-    cells = suppressed_cells(cube).with_columns(count=cube["reports"])
-    assert cells.filter(pl.col("count") == 1)["suppressed"].all()
-    assert cells.filter(pl.col("count") == 0)["suppressed"].any()
+    cells = suppressed_cells(cube)
+    assert_frame_equal(
+        cells.filter("suppressed").select(cube.columns[:6]),
+        cube.filter(pl.col("reports") == 1).select(cube.columns[:6]),
+    )
+
+
+def test_a_small_municipality_is_hidden_together_with_its_cheapest_sibling() -> None:
+    rows = [report_row(f"r{i}", submitted_on=Q1.first_day) for i in range(10)]
+    rows.append(report_row("r10", submitted_on=Q1.first_day, municipality_code="683"))
+    hidden = suppressed_cells(theme_cube(report_frame(rows), Q1, REFERENCE)).filter("suppressed")
+    expected = pl.DataFrame(
+        {
+            "area_code": ["683"] * 4 + ["698"] * 4,
+            "theme": ["all", "all", "mobility", "mobility"] * 2,
+            "target_group": ["all", "older_people"] * 4,
+        }
+    )
+    assert_frame_equal(hidden.select(expected.columns), expected)
 
 
 def test_suppression_does_not_depend_on_row_order() -> None:

@@ -1,0 +1,165 @@
+"""The quarterly flow when things go wrong: a dead source, a hard quality finding, mail to send."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tasks.summary import RunSummary, attention_lines, exit_status
+from tasks.warehouse import connect_warehouse
+from tests.smtp import LoopbackController
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
+
+QUARTER = "2026Q2"
+HEADER = (
+    "report_id,municipality_code,submitted_on,reporter_role,theme,target_group,phenomenon,"
+    "addressee_level,urgency"
+)
+TEXT = "Asiakkaat joutuvat matkustamaan yli sata kilometriä lähimpään palveluun."
+SOURCES = """
+[[source]]
+municipality_code = "851"
+kind = "csv"
+path = "inbox/851/*.csv"
+
+[[source]]
+municipality_code = "240"
+kind = "csv"
+path = "inbox/240/*.csv"
+
+[[source]]
+municipality_code = "698"
+kind = "sql"
+url_env = "RAPORTTI_TEST_UNSET_ROVANIEMI_DB"
+"""
+
+
+def _write_inbox(root: Path) -> Path:
+    """Write two small CSV deliveries and a sources.toml whose SQL source cannot be reached."""
+    for code, count in (("851", 7), ("240", 6)):
+        rows = [
+            f"{code}-{n},{code},2026-05-{n + 1:02d},social_worker,mobility,older_people,{TEXT},"
+            "welfare_region,medium"
+            for n in range(count)
+        ]
+        folder = root / "inbox" / code
+        folder.mkdir(parents=True)
+        (folder / "raportit.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    sources = root / "sources.toml"
+    sources.write_text(SOURCES, encoding="utf-8")
+    return sources
+
+
+def _run(sources: Path, db_url: str, out_dir: Path, send: bool = False) -> RunSummary:
+    from flows.quarterly import quarterly_brief
+
+    os.environ["RAPORTTI_DB_URL"] = db_url
+    try:
+        return quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=out_dir, send=send)
+    finally:
+        os.environ.pop("RAPORTTI_DB_URL")
+
+
+@pytest.fixture
+def inbox(tmp_path: Path, prefect_server: None) -> Path:
+    """Return the sources.toml of a small inbox."""
+    return _write_inbox(tmp_path)
+
+
+def test_a_failed_source_does_not_stop_the_others_and_is_named(
+    inbox: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    summary = _run(inbox, sqlite_url, tmp_path / "out")
+
+    assert [s.source_id for s in summary.failed_sources] == ["698-sql"]
+    assert summary.valid_reports == 13
+    assert exit_status(summary) == 1
+    assert any(
+        "698-sql" in line and "RAPORTTI_TEST_UNSET_ROVANIEMI_DB" in line
+        for line in attention_lines(summary)
+    )
+    published = tmp_path / "out" / QUARTER
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failed_sources"] == ["698-sql"]
+    brief = subprocess.run(
+        ["pdftotext", str(published / "brief-en.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Rovaniemi" in brief
+
+
+def test_a_hard_quality_finding_stops_publication(
+    inbox: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    _run(inbox, sqlite_url, tmp_path / "first")
+    with connect_warehouse(sqlite_url).begin() as connection:
+        connection.execute(
+            text("update report set theme = 'not_a_theme' where report_id = '851-0'")
+        )
+
+    summary = _run(inbox, sqlite_url, tmp_path / "second")
+
+    assert summary.published_blocked
+    assert not (tmp_path / "second" / QUARTER / "brief-fi.pdf").exists()
+    assert exit_status(summary) == 1
+    assert any("quality gate stopped publication" in line for line in attention_lines(summary))
+
+
+class _Mailbox:
+    """Keeps every message the SMTP server accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Mailbox]:
+    """Run a real SMTP server on loopback and point the settings at it."""
+    handler = _Mailbox()
+    controller = LoopbackController(handler, hostname="127.0.0.1", port=0)
+    controller.start()
+    monkeypatch.setenv("RAPORTTI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("RAPORTTI_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("RAPORTTI_MAIL_TO", '["hallitus@lapha.fi", "johto@lapha.fi"]')
+    yield handler
+    controller.stop()
+
+
+def test_briefs_are_mailed_once_per_recipient_and_resend_owes_nothing(
+    inbox: Path, tmp_path: Path, sqlite_url: str, mailbox: _Mailbox
+) -> None:
+    out_dir = tmp_path / "out"
+    summary = _run(inbox, sqlite_url, out_dir, send=True)
+
+    assert summary.undelivered == []
+    assert sorted(r for rcpts, _ in mailbox.received for r in rcpts) == [
+        "hallitus@lapha.fi",
+        "johto@lapha.fi",
+    ]
+    attachments = {part.get_filename() for part in mailbox.received[0][1].iter_attachments()}
+    assert attachments == {"brief-fi.pdf", "brief-sv.pdf", "brief-en.pdf"}
+
+    result = CliRunner().invoke(
+        app, ["resend", "--quarter", QUARTER, "--out", str(out_dir), "--db", sqlite_url]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert len(mailbox.received) == 2
