@@ -1,12 +1,14 @@
-"""At most one run per quarter: a lock row in the warehouse, kept alive by a heartbeat.
+"""Locks in the warehouse: one run per quarter, one extraction per source, with heartbeats.
 
-The lock works wherever the warehouse does (SQLite on one machine, PostgreSQL
+The locks work wherever the warehouse does (SQLite on one machine, PostgreSQL
 shared by many workers) and for ad hoc runs without a Prefect server. A run
-that finds its quarter held waits, then refuses. A holder that is gone (its
-process no longer exists on this host, or its heartbeat stopped) is replaced,
-and the runs it left as 'running' in the run log are marked crashed, in
-Prefect too when the server still shows them running. Every step of a run is
-idempotent, so the next run simply finishes the job.
+that finds its quarter held waits, then refuses; an extraction that finds its
+source being read by another run (of another quarter) waits for it, then
+skips what that run stored. A holder that is gone (its process no longer
+exists on this host, or its heartbeat stopped) is replaced, and the runs it
+left 'running' in the run log are marked crashed, in Prefect too when the
+server still shows them running. Every step of a run is idempotent, so the
+next run simply finishes the job.
 """
 
 from __future__ import annotations
@@ -31,18 +33,20 @@ from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.store import (
     RunLock,
-    claim_quarter,
+    claim_lock,
     mark_crashed_runs,
-    refresh_quarter_lock,
-    release_quarter,
-    take_over_quarter,
+    refresh_lock,
+    release_lock,
+    take_over_lock,
 )
 from tasks.warehouse import connect_warehouse
 
 HEARTBEAT_SECONDS = 20
 STALE_AFTER = timedelta(seconds=120)
-POLL_SECONDS = 5.0
+POLL_SECONDS = 2.0
 FLOW_NAME = "quarterly-brief"
+
+Logger = logging.Logger | logging.LoggerAdapter
 
 
 class QuarterBusy(RuntimeError):
@@ -62,7 +66,7 @@ def current_run_id() -> str:
     return str(flow_run.id) if flow_run.id else uuid.uuid4().hex
 
 
-def _logger() -> logging.Logger | logging.LoggerAdapter:
+def _logger() -> Logger:
     try:
         return get_run_logger()
     except MissingContextError:
@@ -70,7 +74,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 
 def holder_is_gone(holder: RunLock, now: datetime, host: str) -> bool:
-    """Return whether the lock's holder has died: its process is gone here, or it went silent."""
+    """Return whether a lock's holder has died: its process is gone here, or it went silent."""
     if holder.host == host and not _process_alive(holder.pid):
         return True
     return now - holder.heartbeat_at > STALE_AFTER
@@ -88,52 +92,86 @@ def _process_alive(pid: int) -> bool:
 
 @contextmanager
 def quarter_lock(settings: Settings, quarter: Quarter, wait_minutes: float) -> Iterator[str]:
-    """Hold the quarter's lock for the block (waiting up to `wait_minutes`); yield the run id."""
+    """Hold the quarter for the block (waiting up to `wait_minutes`); yield this run's id."""
     engine = connect_warehouse(settings.warehouse_url())
     run_id = current_run_id()
     with progress.step(f"claiming {quarter}"):
-        _acquire(engine, quarter, run_id, time.monotonic() + 60 * wait_minutes)
+        holder = _acquire(engine, str(quarter), run_id, time.monotonic() + 60 * wait_minutes)
+    if holder is not None:
+        message = f"quarter {quarter} is being run by {_described(holder)}"
+        raise QuarterBusy(message, "wait for it to finish ('raportti status')")
     _recover_crashed(engine, quarter, run_id)
-    stop = threading.Event()
-    beat = threading.Thread(
-        target=_heartbeat, args=(engine, str(quarter), run_id, stop, _logger()), daemon=True
-    )
-    beat.start()
-    try:
+    with _kept(engine, str(quarter), run_id):
         yield run_id
-    finally:
-        stop.set()
-        beat.join(timeout=5)
-        release_quarter(engine, str(quarter), run_id)
 
 
-def _acquire(engine: Engine, quarter: Quarter, run_id: str, deadline: float) -> None:
-    """Take the lock, replacing a dead holder; wait for a live one until `deadline`."""
+@contextmanager
+def source_lock(engine: Engine, source_id: str, wait_seconds: float) -> Iterator[None]:
+    """Hold the source for one extraction, waiting up to `wait_seconds` for another run's."""
+    name, holder_id = f"source:{source_id}", f"{current_run_id()}#{uuid.uuid4().hex[:8]}"
+    holder = _acquire(engine, name, holder_id, time.monotonic() + wait_seconds)
+    if holder is not None:
+        raise TimeoutError(f"source {source_id} is still being read by {_described(holder)}")
+    with _kept(engine, name, holder_id):
+        yield
+
+
+def _acquire(engine: Engine, name: str, run_id: str, deadline: float) -> RunLock | None:
+    """Take the lock, replacing a dead holder; return the live holder if `deadline` passes."""
     host, pid, logger = socket.gethostname(), os.getpid(), _logger()
+    waiting = False
     while True:
         now = datetime.now(UTC)
-        holder = claim_quarter(engine, quarter, run_id, host, pid, now)
+        holder = claim_lock(engine, name, run_id, host, pid, now)
         if holder.run_id == run_id:
-            return
+            return None
         if holder_is_gone(holder, now, host):
-            logger.warning(
-                "run %s of %s stopped without finishing: taking over", holder.run_id, quarter
-            )
-            if take_over_quarter(engine, holder, run_id, host, pid, now):
-                return
+            logger.warning("%s was held by %s, which is gone: taking over", name, holder.run_id)
+            if take_over_lock(engine, holder, run_id, host, pid, now):
+                return None
             continue
         if time.monotonic() >= deadline:
-            raise QuarterBusy(_busy_message(holder), "wait for it to finish ('raportti status')")
-        logger.info("waiting for run %s of %s on %s to finish", holder.run_id, quarter, holder.host)
+            return holder
+        if not waiting:
+            logger.info("waiting for %s, held by %s", name, _described(holder))
+            waiting = True
         time.sleep(POLL_SECONDS)
 
 
-def _busy_message(holder: RunLock) -> str:
+def _described(holder: RunLock) -> str:
     since = holder.acquired_at.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"quarter {holder.quarter} is being run by flow run {holder.run_id} "
-        f"on {holder.host} (pid {holder.pid}) since {since}"
+    return f"flow run {holder.run_id} on {holder.host} (pid {holder.pid}) since {since}"
+
+
+@contextmanager
+def _kept(engine: Engine, name: str, run_id: str) -> Iterator[None]:
+    """Refresh the lock's heartbeat in the background during the block, then release it."""
+    stop = threading.Event()
+    beat = threading.Thread(
+        target=_heartbeat, args=(engine, name, run_id, stop, _logger()), daemon=True
     )
+    beat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beat.join(timeout=5)
+        release_lock(engine, name, run_id)
+
+
+def _heartbeat(
+    engine: Engine, name: str, run_id: str, stop: threading.Event, logger: Logger
+) -> None:
+    """Refresh the lock every few seconds until `stop` is set."""
+    while not stop.wait(HEARTBEAT_SECONDS):
+        try:
+            held = refresh_lock(engine, name, run_id, datetime.now(UTC))
+        except Exception as error:  # noqa: BLE001 - a missed heartbeat is retried on the next beat
+            logger.warning("could not refresh the lock %s: %s", name, error)
+            continue
+        if not held:
+            logger.error("the lock %s was taken by another run after a long silence", name)
+            return
 
 
 def _recover_crashed(engine: Engine, quarter: Quarter, run_id: str) -> None:
@@ -142,10 +180,10 @@ def _recover_crashed(engine: Engine, quarter: Quarter, run_id: str) -> None:
     logger = _logger()
     for stale in crashed:
         logger.warning("run %s of %s had crashed; this run finishes its work", stale, quarter)
-        _mark_crashed_in_prefect(stale)
+        _mark_crashed_in_prefect(stale, logger)
 
 
-def _mark_crashed_in_prefect(run_id: str) -> None:
+def _mark_crashed_in_prefect(run_id: str, logger: Logger) -> None:
     """Set a flow run that Prefect still shows as running to Crashed (best effort)."""
     from prefect import get_client
     from prefect.states import Crashed
@@ -158,24 +196,5 @@ def _mark_crashed_in_prefect(run_id: str) -> None:
                 if state is not None and not state.is_final():
                     message = "The flow process stopped without reporting; found by a later run"
                     client.set_flow_run_state(flow_run_id, Crashed(message=message), force=True)
-        except Exception as error:  # noqa: BLE001 - the warehouse is the record; Prefect's is a view
-            _logger().warning("could not mark flow run %s crashed in Prefect: %s", run_id, error)
-
-
-def _heartbeat(
-    engine: Engine,
-    quarter: str,
-    run_id: str,
-    stop: threading.Event,
-    logger: logging.Logger | logging.LoggerAdapter,
-) -> None:
-    """Refresh the lock every few seconds until `stop` is set."""
-    while not stop.wait(HEARTBEAT_SECONDS):
-        try:
-            held = refresh_quarter_lock(engine, quarter, run_id, datetime.now(UTC))
-        except Exception as error:  # noqa: BLE001 - a missed heartbeat is retried on the next beat
-            logger.warning("could not refresh the lock of %s: %s", quarter, error)
-            continue
-        if not held:
-            logger.error("the lock of %s was taken by another run after a long silence", quarter)
-            return
+        except Exception as error:  # noqa: BLE001 - the warehouse is the record; Prefect a view
+            logger.warning("could not mark flow run %s crashed in Prefect: %s", run_id, error)

@@ -28,6 +28,7 @@ from prefect.states import State
 from prefect.tasks import exponential_backoff
 
 from flows import progress
+from flows.lock import source_lock
 from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.reference import Reference, load_reference
@@ -166,9 +167,11 @@ def _ingest_now(
     quarter: Quarter,
     logger: logging.Logger | logging.LoggerAdapter,
 ) -> SourceOutcome:
+    """Ingest the source while holding it, so that runs of other quarters wait for this one."""
     engine = connect_warehouse(settings.warehouse_url())
-    now = datetime.now(UTC)
-    return ingest_source(source, base_dir, engine, _reference(settings), quarter, now, logger)
+    with source_lock(engine, source.source_id, wait_seconds=SOURCE_TIMEOUT_SECONDS):
+        now = datetime.now(UTC)
+        return ingest_source(source, base_dir, engine, _reference(settings), quarter, now, logger)
 
 
 @task(

@@ -45,7 +45,7 @@ class PublishedCell(pa.DataFrameModel):
     clients_affected: pl.Int64 = pa.Field(
         nullable=True,
         ge=0,
-        description="Sum of the reports' client estimates (0 when none given); empty when suppressed.",
+        description="Sum of the client estimates (0 when none given); empty when suppressed.",
     )
     suppressed: bool = pa.Field(
         description="True when the figure is hidden: a count of 1 to threshold − 1, or a "
@@ -65,7 +65,8 @@ class PublishedCell(pa.DataFrameModel):
     def _suppressed_iff_empty(cls, data: pa.PolarsData) -> pl.LazyFrame:
         hidden = pl.col("suppressed")
         return data.lazyframe.select(
-            (hidden == pl.col("reports").is_null()) & (hidden == pl.col("clients_affected").is_null())
+            (hidden == pl.col("reports").is_null())
+            & (hidden == pl.col("clients_affected").is_null())
         )
 
     @pa.dataframe_check(name="published_count")

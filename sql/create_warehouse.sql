@@ -21,10 +21,13 @@ create table if not exists delivery (
     primary key (source_id, sha256)
 );
 
--- The raw landing area: every delivery's bytes as received, gzip-compressed.
+-- The raw landing area: every delivery's bytes as received, in parts of at
+-- most 256 MiB (PostgreSQL's bytea holds at most 1 GB).
 create table if not exists landed_content (
-    sha256 text primary key,
-    content bytea not null
+    sha256 text not null,
+    part bigint not null,
+    content bytea not null,
+    primary key (sha256, part)
 );
 
 create table if not exists report (
@@ -113,9 +116,10 @@ create table if not exists publication_ledger (
     primary key (quarter, version, recipient)
 );
 
--- At most one run per quarter: the holder's flow run id, where it runs and its last sign of life.
+-- Warehouse locks: a quarter ('2026Q3', one run at a time) or a source ('source:698-sql',
+-- one extraction at a time), with the holder's run, host, process and last sign of life.
 create table if not exists run_lock (
-    quarter text primary key,
+    name text primary key,
     run_id text not null,
     host text not null,
     pid bigint not null,

@@ -1,2 +1,2 @@
 delete from run_lock
-where quarter = :quarter and run_id = :run_id
+where name = :name and run_id = :run_id

@@ -1,3 +1,3 @@
-insert into landed_content (sha256, content)
-values (:sha256, :content)
-on conflict (sha256) do nothing
+insert into landed_content (sha256, part, content)
+values (:sha256, :part, :content)
+on conflict (sha256, part) do nothing

@@ -1,11 +1,11 @@
 with locks as (
-    select quarter, run_id, host, pid, acquired_at, heartbeat_at from run_lock
+    select name, run_id, host, pid, acquired_at, heartbeat_at from run_lock
 ),
 
 final as (
-    select run_id, host, pid, acquired_at, heartbeat_at
+    select name, run_id, host, pid, acquired_at, heartbeat_at
     from locks
-    where quarter = :quarter
+    where name = :name
 )
 
 select * from final

@@ -1,3 +1,3 @@
 update run_lock
 set heartbeat_at = :now
-where quarter = :quarter and run_id = :run_id
+where name = :name and run_id = :run_id

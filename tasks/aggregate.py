@@ -19,7 +19,6 @@ from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.quarter import Quarter
 from schemas.reference import Reference
 from tasks.suppress import (
-    ALL,
     LEVELS,
     CubeShape,
     cube_shape,
@@ -43,6 +42,7 @@ TREND_QUARTERS = 8
 LOOKBACK_QUARTERS = TREND_QUARTERS + 4  # a year before the first trend quarter
 RISING_SHARE = 1.5  # rising: at least +50 % on the previous quarter …
 RISING_MIN = 5  # … and at least 5 reports more (falling: the mirror image)
+_TOP = pl.lit(0, pl.Int64)  # axis position of the region and of `all`
 MIX_DIMENSIONS = {
     "report_type": REPORT_TYPES,
     "urgency": URGENCIES,
@@ -100,26 +100,23 @@ def _leaf_counts(
         "theme": list(shape.themes[1:]),
         "target_group": list(shape.target_groups[1:]),
     }
-    first = _number(quarters[0])
-    rows = reports.filter(_quarter_number("submitted_on").is_in([_number(q) for q in quarters]))
-    _check_codes(rows, axes)
     size = (len(quarters), *(len(codes) for codes in axes.values()))
-    flat = (_quarter_number("submitted_on") - first).cast(pl.Int64)
+    numbers = {_number(q): i for i, q in enumerate(quarters)}
+    rows = reports.filter(_quarter_number("submitted_on").is_in(list(numbers)))
+    _check_codes(rows, axes)
+    cell = _quarter_number("submitted_on").replace_strict(numbers, return_dtype=pl.Int64)
     for name, codes in axes.items():
-        flat = flat * len(codes) + pl.col(name).cast(pl.Enum(codes)).to_physical().cast(pl.Int64)
-    cells = rows.select(flat.alias("cell"), "clients_affected")
-    index = cells["cell"].to_numpy()
+        cell = cell * len(codes) + pl.col(name).cast(pl.Enum(codes)).to_physical().cast(pl.Int64)
+    cells = rows.select(cell.alias("cell"), "clients_affected")
     weights = {
         "reports": None,
         "clients_affected": cells["clients_affected"].fill_null(0).to_numpy(),
         "clients_missing": cells["clients_affected"].is_null().to_numpy(),
     }
+    index, length = cells["cell"].to_numpy(), int(np.prod(size))
     return {
-        name: np.bincount(index, weights=w, minlength=int(np.prod(size)))
-        .round()
-        .astype(np.int64)
-        .reshape(size)
-        for name, w in weights.items()
+        name: np.bincount(index, weight, length).round().astype(np.int64).reshape(size)
+        for name, weight in weights.items()
     }
 
 
@@ -361,42 +358,62 @@ def cell_lineage(reports: pl.DataFrame, quarter: Quarter, reference: Reference) 
     """Return one row per cube cell and report in it: the keys behind every figure.
 
     Every report sits in 12 cells: its municipality, subregion and the region,
-    each under its theme and `all`, its target group and `all`.
+    each under its theme and `all`, its target group and `all`. Rows are in
+    publication order of the cells, then by municipality and report id.
     """
     shape = cube_shape(reference)
-    subregion = reference.municipalities.select(
-        pl.col("code").alias("municipality_code"), "subregion_code"
-    )
-    base = _in_quarter(reports, quarter).join(subregion, on="municipality_code", how="left")
-    areas = {
-        LEVELS[0]: pl.lit(shape.area_codes[0]),
-        LEVELS[1]: pl.col("subregion_code"),
-        LEVELS[2]: pl.col("municipality_code"),
-    }
-    cells = [
-        base.select(
-            pl.lit(str(quarter)).alias("quarter"),
-            pl.lit(level).alias("level"),
-            area.alias("area_code"),
-            theme.alias("theme"),
-            group.alias("target_group"),
+    _, n_themes, n_groups = shape.size
+    positions = _cell_positions(_in_quarter(reports, quarter), shape, reference)
+    keys = [
+        positions.select(
+            ((area * n_themes + theme) * n_groups + group).alias("cell"),
             "municipality_code",
             "report_id",
         )
-        for level, area in areas.items()
-        for theme in (pl.lit(ALL), pl.col("theme"))
-        for group in (pl.lit(ALL), pl.col("target_group"))
+        for area in (_TOP, pl.col("subregion"), pl.col("municipality"))
+        for theme in (_TOP, pl.col("theme"))
+        for group in (_TOP, pl.col("target_group"))
     ]
-    return pl.concat(cells).sort(_lineage_order(shape))
+    return (
+        pl.concat(keys)
+        .sort("cell", maintain_order=True)
+        .join(_cell_keys(quarter, shape), on="cell", how="left", maintain_order="left")
+        .select(
+            "quarter",
+            "level",
+            "area_code",
+            "theme",
+            "target_group",
+            "municipality_code",
+            "report_id",
+        )
+    )
 
 
-def _lineage_order(shape: CubeShape) -> list[pl.Expr]:
-    """Return sort keys that put lineage rows in publication order, then by report key."""
-    return [
-        pl.col("level").cast(pl.Enum(LEVELS)),
-        pl.col("area_code"),
-        pl.col("theme").cast(pl.Enum(shape.themes)),
-        pl.col("target_group").cast(pl.Enum(shape.target_groups)),
-        pl.col("municipality_code"),
-        pl.col("report_id"),
-    ]
+def _cell_positions(rows: pl.DataFrame, shape: CubeShape, reference: Reference) -> pl.DataFrame:
+    """Return each report's key with the axis positions of its municipality, subregion etc."""
+    area = {code: i for i, code in enumerate(shape.area_codes)}
+    subregion = {
+        code: area[parent]
+        for code, parent in reference.municipalities.select("code", "subregion_code").iter_rows()
+    }
+    return rows.sort("municipality_code", "report_id").select(
+        "municipality_code",
+        "report_id",
+        _position("municipality_code", area).alias("municipality"),
+        _position("municipality_code", subregion).alias("subregion"),
+        _position("theme", {c: i for i, c in enumerate(shape.themes)}),
+        _position("target_group", {c: i for i, c in enumerate(shape.target_groups)}),
+    )
+
+
+def _position(column: str, codes: dict[str, int]) -> pl.Expr:
+    return pl.col(column).replace_strict(codes, return_dtype=pl.Int64)
+
+
+def _cell_keys(quarter: Quarter, shape: CubeShape) -> pl.DataFrame:
+    """Return the cube's cells with their flat position `cell`."""
+    positions = {"cell": np.arange(int(np.prod(shape.size))).reshape(1, *shape.size)}
+    return _cube_frame(positions, [quarter], shape).select(
+        "cell", "quarter", "level", "area_code", "theme", "target_group"
+    )

@@ -8,7 +8,6 @@ behind, and a run that is simply started again stores nothing twice.
 
 from __future__ import annotations
 
-import gzip
 import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -46,6 +45,7 @@ WAREHOUSE_REPORT_COLUMNS: tuple[str, ...] = (
     "delivery_seq",
     "row_number",
 )
+LANDED_PART_BYTES = 256 * 1024 * 1024
 STORED_LINEAGE_DTYPES: dict[str, pl.DataType] = {
     "source_id": pl.String(),
     "delivery": pl.String(),
@@ -172,14 +172,19 @@ def _insert_delivery(
 ) -> None:
     parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
     connection.execute(text(sql_text("insert_delivery")), parameters)
-    landed = {"sha256": record.sha256, "content": gzip.compress(content, compresslevel=1, mtime=0)}
+    parts = range(0, max(len(content), 1), LANDED_PART_BYTES)
+    landed = [
+        {"sha256": record.sha256, "part": n, "content": content[start : start + LANDED_PART_BYTES]}
+        for n, start in enumerate(parts)
+    ]
     connection.execute(text(sql_text("insert_landed_content")), landed)
 
 
 def _upsert_reports(connection: Connection, rows: pl.DataFrame) -> None:
     connection.execute(text(sql_text("create_staging_report")))
     if connection.dialect.name == "sqlite":
-        connection.execute(text(sql_text("insert_staging_report")), rows.to_dicts())
+        ordered = rows.select(WAREHOUSE_REPORT_COLUMNS)
+        connection.exec_driver_sql(sql_text("insert_staging_report"), list(ordered.iter_rows()))
     else:
         _copy_into_staging(connection, rows)
     connection.execute(text(sql_text("upsert_reports")))
@@ -340,9 +345,9 @@ def read_runs(engine: Engine, limit: int = 20) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class RunLock:
-    """Who holds a quarter: the flow run, its host and process, and its last heartbeat."""
+    """Who holds a lock (a quarter or a source): the run, its host and process, its last beat."""
 
-    quarter: str
+    name: str
     run_id: str
     host: str
     pid: int
@@ -350,18 +355,18 @@ class RunLock:
     heartbeat_at: datetime
 
 
-def claim_quarter(
-    engine: Engine, quarter: Quarter, run_id: str, host: str, pid: int, now: datetime
+def claim_lock(
+    engine: Engine, name: str, run_id: str, host: str, pid: int, now: datetime
 ) -> RunLock:
-    """Take the quarter's lock when it is free; return its holder (this run when taken)."""
-    parameters = {"quarter": str(quarter), "run_id": run_id, "host": host, "pid": pid}
+    """Take the lock `name` when it is free; return its holder (this run when taken)."""
+    parameters = {"name": name, "run_id": run_id, "host": host, "pid": pid}
     with engine.begin() as connection:
         connection.execute(
             text(sql_text("insert_run_lock")), parameters | {"now": db_timestamp(now)}
         )
-        row = connection.execute(text(sql_text("select_run_lock")), {"quarter": str(quarter)}).one()
+        row = connection.execute(text(sql_text("select_run_lock")), {"name": name}).one()
     return RunLock(
-        quarter=str(quarter),
+        name=name,
         run_id=row.run_id,
         host=row.host,
         pid=int(row.pid),
@@ -370,12 +375,12 @@ def claim_quarter(
     )
 
 
-def take_over_quarter(
+def take_over_lock(
     engine: Engine, previous: RunLock, run_id: str, host: str, pid: int, now: datetime
 ) -> bool:
-    """Take the lock from a holder that is gone; return False when another run was quicker."""
+    """Take a lock from a holder that is gone; return False when another run was quicker."""
     parameters = {
-        "quarter": previous.quarter,
+        "name": previous.name,
         "previous_run_id": previous.run_id,
         "run_id": run_id,
         "host": host,
@@ -387,20 +392,18 @@ def take_over_quarter(
     return result.rowcount == 1
 
 
-def refresh_quarter_lock(engine: Engine, quarter: str, run_id: str, now: datetime) -> bool:
+def refresh_lock(engine: Engine, name: str, run_id: str, now: datetime) -> bool:
     """Record that the holder is alive; return False when the lock is no longer this run's."""
-    parameters = {"quarter": quarter, "run_id": run_id, "now": db_timestamp(now)}
+    parameters = {"name": name, "run_id": run_id, "now": db_timestamp(now)}
     with engine.begin() as connection:
         result = connection.execute(text(sql_text("update_run_lock_heartbeat")), parameters)
     return result.rowcount == 1
 
 
-def release_quarter(engine: Engine, quarter: str, run_id: str) -> None:
-    """Give the quarter's lock back (only when this run holds it)."""
+def release_lock(engine: Engine, name: str, run_id: str) -> None:
+    """Give the lock back (only when this run holds it)."""
     with engine.begin() as connection:
-        connection.execute(
-            text(sql_text("delete_run_lock")), {"quarter": quarter, "run_id": run_id}
-        )
+        connection.execute(text(sql_text("delete_run_lock")), {"name": name, "run_id": run_id})
 
 
 def mark_crashed_runs(
