@@ -58,7 +58,7 @@ from tasks.store import (
 from tasks.summary import EXIT_OK, RunSummary, exit_status, summary_json
 from tasks.warehouse import connect_warehouse
 
-TREND_QUARTERS = 8
+TREND_QUARTERS = 12  # eight shown, and the four before them for year-on-year changes
 SOURCE_TIMEOUT_SECONDS = 1800
 SOURCE_TAG = "raportti-source"
 # How many sources of each kind are read at once (tag concurrency limits `source-kind:<kind>`,
@@ -83,15 +83,10 @@ def _reference(settings: Settings) -> Reference:
     return load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
 
 
-def _retry_only_unavailable(_task: object, _run: object, state: object) -> bool:
-    """Retry a source only when it was unreachable, not when its content is bad."""
-    try:
-        state.result()  # type: ignore[attr-defined]
-    except SourceUnavailable:
-        return True
-    except Exception:  # noqa: BLE001 - any other failure is not worth a retry
-        return False
-    return False
+def _retry_only_unavailable(_task: object, _run: object, state: State) -> bool:
+    """Retry a source only when it was unreachable: not on bad content, not after a timeout."""
+    error = state.result(raise_on_failure=False, _sync=True)  # called inside the task's loop
+    return isinstance(error, SourceUnavailable)
 
 
 def run_settings(out_dir: Path, sources_file: Path) -> Settings:
@@ -237,6 +232,8 @@ def _outcome(source: SourceConfig, state: State) -> SourceOutcome:
         return state.result()
     error = state.result(raise_on_failure=False)
     reason = str(error) if isinstance(error, BaseException) else state.message or "failed"
+    if state.name == "TimedOut":
+        reason = f"timed out: {state.message}; check that the source answers"
     get_run_logger().error("source %s failed: %s", source.source_id, reason)
     return SourceOutcome(source.source_id, source.municipality_code, error=reason)
 

@@ -231,3 +231,24 @@ def test_postgresql_warehouse_publishes_the_same_figures(
             demo_run.published / name
         ).read_bytes(), name
     assert summary.valid_reports == demo_run.summary.valid_reports
+
+
+def test_lineage_lists_the_reports_behind_a_published_figure(demo_run: DemoRun) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    valid = _valid_in_quarter(demo_run.inbox)
+    theme = (
+        valid.group_by("theme").len().sort(["len", "theme"], descending=[True, False])["theme"][0]
+    )
+    arguments = ["lineage", "--quarter", str(QUARTER), "--area", "19", "--theme", theme]
+
+    result = CliRunner().invoke(app, [*arguments, "--db", demo_run.db_url])
+
+    listed = {tuple(line.split("\t")) for line in result.output.splitlines() if "\t" in line}
+    expected = set(
+        valid.filter(pl.col("theme") == theme).select("municipality_code", "report_id").rows()
+    )
+    assert result.exit_code == 0, result.output
+    assert listed == expected

@@ -264,7 +264,7 @@ def _flow_logs(flow_run_id: object) -> str:
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogHandler
 
-    APILogHandler.flush()
+    APILogHandler().flush()
     with get_client(sync_client=True) as client:
         logs = client.read_logs(
             log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
@@ -315,9 +315,11 @@ def test_a_retried_flow_run_does_not_repeat_finished_extractions(
     records = list(storage.rglob(f"ingest-{state.state_details.flow_run_id}-*"))
     assert len(records) == len(SMALL)
     for record in records:
-        content = record.read_text(encoding="utf-8")
-        assert '"rows_in"' in content
-        assert "phenomenon" not in content
+        persisted = json.loads(record.read_text(encoding="utf-8"))
+        assert persisted["metadata"]["serializer"]["type"] == "json"  # not a pickle
+        outcome = json.loads(persisted["result"])["data"]
+        assert set(outcome) >= {"source_id", "deliveries", "rows_in", "rows_quarantined"}
+        assert "phenomenon" not in persisted["result"]
 
 
 class _Hanging(http.server.BaseHTTPRequestHandler):
@@ -353,18 +355,20 @@ def test_a_hanging_source_times_out_alone_and_the_log_stays_clean(
 ) -> None:
     from prefect import flow
 
-    monkeypatch.setattr(steps, "ingest", steps.ingest.with_options(timeout_seconds=2))
+    quick = steps.ingest.with_options(timeout_seconds=5, retry_delay_seconds=0)
+    monkeypatch.setattr(steps, "ingest", quick)
     sources_file = inbox.sources_file.parent / "hanging.toml"
     sources_file.write_text(
         inbox.sources_file.read_text(encoding="utf-8")
-        + f'\n[[source]]\nmunicipality_code = "976"\nkind = "json"\nurl = "{hanging_url}"\n',
+        + f'\n[[source]]\nmunicipality_code = "851"\nkind = "json"\nurl = "{hanging_url}"\n'
+        + '\n[[source]]\nmunicipality_code = "851"\nkind = "sql"\nurl_env = "RAPORTTI_NOWHERE"\n',
         encoding="utf-8",
     )
     settings = Settings(db_url=f"sqlite:///{(tmp_path / 'w.db').as_posix()}")
 
     @flow
     def ingest_only() -> list[object]:
-        sources = steps.read_sources(sources_file, ["851", "976"])
+        sources = steps.read_sources(sources_file, ["851"])
         return steps.ingest_sources(sources, settings, QUARTER)
 
     started = time.monotonic()
@@ -372,10 +376,28 @@ def test_a_hanging_source_times_out_alone_and_the_log_stays_clean(
     elapsed = time.monotonic() - started
 
     outcomes = {outcome.source_id: outcome for outcome in state.result()}
-    assert elapsed < 25
-    assert "timeout" in (outcomes["976-json"].error or "").lower()
+    assert elapsed < 30
+    assert (outcomes["851-json"].error or "").startswith("timed out: Task run exceeded timeout")
+    assert "RAPORTTI_NOWHERE is not set" in (outcomes["851-sql"].error or "")
     assert outcomes["851-csv"].error is None
-    assert outcomes["976-csv"].error is None
+    attempts = _ingest_attempts(state.state_details.flow_run_id)
+    assert attempts["source-kind:json"] == [1]  # a timeout is not retried
+    assert attempts["source-kind:sql"] == [3]  # an unreachable source is, twice
     logs = _flow_logs(state.state_details.flow_run_id)
-    assert "exceeded timeout of 2" in logs
+    assert "exceeded timeout of 5" in logs
     assert "worker thread" not in logs
+
+
+def _ingest_attempts(flow_run_id: object) -> dict[str, list[int]]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    attempts: dict[str, list[int]] = {}
+    for run in runs:
+        for tag in run.tags:
+            attempts.setdefault(tag, []).append(run.run_count)
+    return attempts
