@@ -693,6 +693,8 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     rows = sum(count for _code, count in facts.rejected)
     if not facts.failed_municipalities and not rows:
         return _sentence(lang, "finding_quality_ok")
+    if not facts.failed_municipalities:
+        return _sentence(lang, "finding_quality_rows", rows=_bold(_small(facts, rows, lang)))
     return _sentence(
         lang,
         "finding_quality_issue",

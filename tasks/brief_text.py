@@ -60,6 +60,10 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_good_practices": "Hyviä käytäntöjä kuvattiin {count} raportissa.",
         "finding_weak_signals": "Heikkoja signaaleja kirjattiin {count} raportissa.",
         "finding_quality_ok": "Kaikkien kuntien tiedot saatiin luettua.",
+        "finding_quality_rows": (
+            "Kaikkien kuntien tiedot saatiin luettua; korjausta odottavia rivejä {rows} "
+            "(ks. Tietojen laatu)."
+        ),
         "finding_quality_issue": (
             "Tiedoissa on puutteita: lukematta jääneitä lähteitä {failed}, korjausta odottavia "
             "rivejä {rows} (ks. Tietojen laatu)."
@@ -236,6 +240,10 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_good_practices": "God praxis beskrevs i {count} rapporter.",
         "finding_weak_signals": "Svaga signaler registrerades i {count} rapporter.",
         "finding_quality_ok": "Uppgifterna från alla kommuner kunde läsas.",
+        "finding_quality_rows": (
+            "Uppgifterna från alla kommuner kunde läsas; rader som väntar på rättelse {rows} "
+            "(se Datakvalitet)."
+        ),
         "finding_quality_issue": (
             "Uppgifterna är ofullständiga: källor som inte kunde läsas {failed}, rader som "
             "väntar på rättelse {rows} (se Datakvalitet)."
@@ -409,6 +417,10 @@ TEXT: dict[str, dict[str, str]] = {
         "finding_good_practices": "{count} reports described a good practice.",
         "finding_weak_signals": "{count} reports recorded a weak signal.",
         "finding_quality_ok": "Every municipality's data could be read.",
+        "finding_quality_rows": (
+            "Every municipality's data could be read; rows waiting for a correction: {rows} "
+            "(see Data quality)."
+        ),
         "finding_quality_issue": (
             "The data is incomplete: sources that could not be read {failed}, rows waiting for "
             "a correction {rows} (see Data quality)."

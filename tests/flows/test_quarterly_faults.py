@@ -143,11 +143,16 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Mailbox]:
     controller.stop()
 
 
-def test_briefs_are_mailed_once_per_recipient_and_resend_owes_nothing(
-    inbox: Path, tmp_path: Path, sqlite_url: str, mailbox: _Mailbox
+def test_briefs_are_published_and_mailed_once_per_recipient_and_resend_owes_nothing(
+    inbox: Path, tmp_path: Path, sqlite_url: str, mailbox: _Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir = tmp_path / "out"
+    monkeypatch.setenv("RAPORTTI_PUBLISH_DIR", str(tmp_path / "julkaisu"))
     summary = _run(inbox, sqlite_url, out_dir, send=True)
+
+    for name in ("brief-fi.pdf", "aggregates.csv", "manifest.json"):
+        published = (tmp_path / "julkaisu" / QUARTER / name).read_bytes()
+        assert published == (out_dir / QUARTER / name).read_bytes(), name
 
     assert summary.undelivered == []
     assert sorted(r for rcpts, _ in mailbox.received for r in rcpts) == [
