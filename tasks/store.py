@@ -15,7 +15,7 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, text
 
-from schemas.fields import REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
+from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import Quarter
 from tasks.warehouse import db_timestamp, sql_text
 
@@ -23,36 +23,10 @@ WAREHOUSE_REPORT_COLUMNS: tuple[str, ...] = (
     "municipality_code",
     "report_id",
     "quarter",
-    "submitted_on",
-    "updated_at",
-    "reporter_role",
-    "theme",
-    "secondary_themes",
-    "target_group",
-    "clients_affected",
-    "phenomenon",
-    "causes",
-    "consequences",
-    "proposal",
-    "addressee_level",
-    "urgency",
-    "consent_to_quote",
-    "report_type",
-    "language",
-    "source_id",
-    "delivery",
-    "delivery_sha256",
-    "delivery_seq",
-    "row_number",
+    *REPORT_FIELDS[2:],
+    *LINEAGE_DTYPES,
 )
 LANDED_PART_BYTES = 256 * 1024 * 1024
-STORED_LINEAGE_DTYPES: dict[str, pl.DataType] = {
-    "source_id": pl.String(),
-    "delivery": pl.String(),
-    "delivery_sha256": pl.String(),
-    "delivery_seq": pl.Int64(),
-    "row_number": pl.Int64(),
-}
 
 
 @dataclass(frozen=True)
@@ -101,7 +75,7 @@ def warehouse_rows(reports: pl.DataFrame, seq: int) -> pl.DataFrame:
         *REPORT_FIELDS[4:6],
         pl.col("secondary_themes").list.join("|"),
         *REPORT_FIELDS[7:],
-        *STORED_LINEAGE_DTYPES,
+        *LINEAGE_DTYPES,
     )
 
 
@@ -229,7 +203,7 @@ def read_reports(engine: Engine, quarters: list[Quarter]) -> pl.DataFrame:
 
 
 def _typed_reports(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    dtypes = REPORT_DTYPES | STORED_LINEAGE_DTYPES
+    dtypes = REPORT_DTYPES | LINEAGE_DTYPES
     if raw.is_empty():
         return pl.DataFrame(schema=dtypes)
     return raw.with_columns(

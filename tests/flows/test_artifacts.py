@@ -1,10 +1,9 @@
-"""A quarterly run leaves its summary and its quarantine counts in Prefect, read back by the client."""
+"""A quarterly run leaves its summary and quarantine counts in Prefect, read back by the client."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -35,7 +34,7 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Iterator[Run]:
+def run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Run:
     """Run the quarterly brief for four municipalities of a demo inbox."""
     from flows.quarterly import quarterly_brief
 
@@ -54,7 +53,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Itera
         )
     finally:
         os.environ.pop("RAPORTTI_DB_URL")
-    yield Run(inbox, db_url, state.result(), state.state_details.flow_run_id)
+    return Run(inbox, db_url, state.result(), state.state_details.flow_run_id)
 
 
 def _artifacts(flow_run_id: UUID) -> dict[str, object]:
