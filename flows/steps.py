@@ -15,15 +15,18 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 import anyio
 import polars as pl
-from prefect import get_client, get_run_logger, task, unmapped
+from prefect import allow_failure, get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.settings import get_current_settings
 from prefect.states import State
 from prefect.tasks import exponential_backoff
 
@@ -198,7 +201,14 @@ async def ingest(
 
 
 def ensure_source_limits() -> None:
-    """Create the tag concurrency limit of each source kind on the Prefect server when missing."""
+    """Create the tag concurrency limit of each source kind on the Prefect server when missing.
+
+    Only a shared server (PREFECT_API_URL) needs them: they bound sources across runs. A
+    temporary server serves one run, which keeps within the limits by itself (see
+    `ingest_sources`) and is spared the leases' database writes.
+    """
+    if not get_current_settings().api.url:
+        return
     with get_client(sync_client=True) as client:
         existing = {limit.tag for limit in client.read_concurrency_limits(limit=200, offset=0)}
         for kind, limit in SOURCE_KIND_LIMITS.items():
@@ -209,22 +219,36 @@ def ensure_source_limits() -> None:
 def ingest_sources(
     sources: SourcesConfig, settings: Settings, quarter: Quarter
 ) -> list[SourceOutcome]:
-    """Ingest every source concurrently, each kind within its limit; a failure stops no other."""
+    """Ingest every source concurrently, each kind within its limit; a failure stops no other.
+
+    Within the run, a source starts when an earlier one of its kind is done, so that its
+    task never waits for a slot of its kind's limit (which Prefect polls for seconds);
+    the server's limits still hold across runs.
+    """
     ensure_source_limits()
-    futures = {}
-    for kind in SOURCE_KIND_LIMITS:
-        group = [source for source in sources.sources if source.kind == kind]
-        kind_task = ingest.with_options(tags=[SOURCE_TAG, f"source-kind:{kind}"])
-        mapped = kind_task.map(
-            group, unmapped(sources.base_dir), unmapped(settings), unmapped(quarter)
+    submitted: dict[str, list[PrefectFuture]] = {kind: [] for kind in SOURCE_KIND_LIMITS}
+    futures: dict[str, PrefectFuture] = {}
+    for source in _kinds_interleaved(sources.sources):
+        earlier, limit = submitted[source.kind], SOURCE_KIND_LIMITS[source.kind]
+        gate = [allow_failure(earlier[-limit])] if len(earlier) >= limit else []
+        kind_task = ingest.with_options(tags=[SOURCE_TAG, f"source-kind:{source.kind}"])
+        futures[source.source_id] = kind_task.submit(
+            source, sources.base_dir, settings, quarter, wait_for=gate
         )
-        futures.update(zip((source.source_id for source in group), mapped, strict=True))
+        earlier.append(futures[source.source_id])
     states = {}
     with progress.step("reading sources", total=len(futures)) as advance:
         for source_id, future in futures.items():
             states[source_id] = future.wait() or future.state
             advance()
     return [_outcome(source, states[source.source_id]) for source in sources.sources]
+
+
+def _kinds_interleaved(sources: list[SourceConfig]) -> list[SourceConfig]:
+    """Return the sources one kind after another in turn (sql, json, xlsx, csv, sql, ...)."""
+    groups = [[s for s in sources if s.kind == kind] for kind in SOURCE_KIND_LIMITS]
+    rounds = zip_longest(*groups)
+    return [source for round_ in rounds for source in round_ if source is not None]
 
 
 def _outcome(source: SourceConfig, state: State) -> SourceOutcome:

@@ -2,7 +2,8 @@
 
 Every process starts in its own session and is stopped with its children,
 even when a test fails. The server listens on loopback, on a free port, with
-its own PREFECT_HOME, analytics off and the UI off.
+its own PREFECT_HOME, analytics off, the UI off and, as in production, its
+own PREFECT_SERVER_ENCRYPTION_KEY.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -111,6 +113,7 @@ def prefect_server(root: Path, extra: dict[str, str]) -> Iterator[PrefectServer]
     } | {
         "PREFECT_HOME": str(home),
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_UI_ENABLED": "false",
         "PREFECT_LOGGING_LEVEL": "WARNING",
