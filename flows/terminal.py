@@ -174,18 +174,23 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
 
 
 def prefect_runs(limit: int) -> list[tuple[str, ...]]:
-    """Return Prefect's latest flow runs as table rows: name, flow, deployment, quarter, state."""
+    """Return Prefect's latest started flow runs (not future scheduled ones) as table rows."""
     from prefect import get_client
     from prefect.client.schemas.filters import (
         DeploymentFilter,
         DeploymentFilterId,
         FlowFilter,
         FlowFilterId,
+        FlowRunFilter,
+        FlowRunFilterStartTime,
     )
     from prefect.client.schemas.sorting import FlowRunSort
 
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=limit)
+        started = FlowRunFilter(start_time=FlowRunFilterStartTime(is_null_=False))
+        runs = client.read_flow_runs(
+            flow_run_filter=started, sort=FlowRunSort.START_TIME_DESC, limit=limit
+        )
         flow_ids = list({run.flow_id for run in runs})
         flows = client.read_flows(flow_filter=FlowFilter(id=FlowFilterId(any_=flow_ids)))
         deployment_ids = list({run.deployment_id for run in runs if run.deployment_id})

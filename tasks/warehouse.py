@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
-_POSTGRES_SESSION = {"options": "-c timezone=UTC"}
+_POSTGRES_SESSION = {"options": "-c timezone=UTC", "connect_timeout": 15}
 
 
 @cache

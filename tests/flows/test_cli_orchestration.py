@@ -116,7 +116,8 @@ def test_status_shows_the_run_log_and_prefects_flow_runs(
         connect_warehouse(db_url), "run-1", Quarter(2025, 4), "quarterly-brief", _now()
     )
 
-    result = runner.invoke(app, ["status", "--db", db_url, "--limit", "5"])
+    wide = {"COLUMNS": "250"}  # rich wraps narrow columns; the assertion reads whole lines
+    result = runner.invoke(app, ["status", "--db", db_url, "--limit", "5"], env=wide)
 
     assert result.exit_code == 0, result.output
     assert "latest runs (warehouse run log)" in result.output
