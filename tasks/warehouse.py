@@ -41,6 +41,8 @@ def connect_warehouse(url: str) -> Engine:
     """Return an engine on the warehouse at `url`, its schema created if missing."""
     engine = _engine(url)
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(sql_text("lock_warehouse_schema")))
         for statement in sql_statements("create_warehouse"):
             connection.execute(text(statement))
     return engine
