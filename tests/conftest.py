@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -41,11 +42,11 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """Yield the URL of a fresh PostgreSQL database, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_pg_database(prefix: str = "raportti_test") -> Iterator[str]:
+    """Yield the URL of a new PostgreSQL database, dropped afterwards (skip or fail without one)."""
     admin_url = _pg_admin_url()
-    name = f"raportti_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -53,10 +54,19 @@ def pg_url() -> Iterator[str]:
     except Exception as error:  # noqa: BLE001 - any connection failure means no server
         admin.dispose()
         _skip_or_fail(f"{PG_HINT}: {type(error).__name__}")
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'drop database if exists "{name}" with (force)'))
-    admin.dispose()
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """Yield the URL of a fresh PostgreSQL database, dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -142,6 +142,12 @@ def prefect_server(root: Path, extra: dict[str, str]) -> Iterator[PrefectServer]
             _stop(process)
 
 
+def start_worker(server: PrefectServer, name: str, *options: str) -> None:
+    """Start a process worker named `name` on the project's work pool."""
+    command = ["worker", "start", "--pool", "raportti", "--type", "process", "--name", name]
+    server.start(name, str(BIN / "prefect"), *command, *options)
+
+
 def _wait_until_healthy(server: PrefectServer, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -25,6 +25,7 @@ from tests.flows.prefect_processes import (
     flow_run_id_of,
     markdown_artifact,
     prefect_server,
+    start_worker,
     wait_for_flow_runs,
 )
 
@@ -134,18 +135,7 @@ def test_a_process_worker_runs_the_deployed_quarterly_brief(tmp_path: Path) -> N
     with prefect_server(tmp_path, inbox.environment | warehouse) as server:
         server.run(str(BIN / "raportti"), "setup")
         server.run(str(BIN / "prefect"), "--no-prompt", "deploy", "--all")
-        server.start(
-            "worker",
-            str(BIN / "prefect"),
-            "worker",
-            "start",
-            "--pool",
-            "raportti",
-            "--type",
-            "process",
-            "--name",
-            "worker-1",
-        )
+        start_worker(server, "worker-1")
         started = server.run(
             str(BIN / "prefect"),
             "deployment",
@@ -164,7 +154,7 @@ def test_a_process_worker_runs_the_deployed_quarterly_brief(tmp_path: Path) -> N
         )
         flow_run_id = flow_run_id_of(started.stdout)
         (run,) = wait_for_flow_runs(server, [flow_run_id])
-        assert run["state"]["type"] == "COMPLETED", server.log("worker")
+        assert run["state"]["type"] == "COMPLETED", server.log("worker-1")
         summary = markdown_artifact(server, flow_run_id)
 
     assert run["parameters"]["quarter"] == "2026Q2"

@@ -9,22 +9,22 @@ what the first stored, so every run completes and nothing is stored twice.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from schemas.quarter import Quarter
 from tasks.demo import write_demo_inbox
 from tasks.warehouse import connect_warehouse
+from tests.conftest import fresh_pg_database
 from tests.flows.prefect_processes import (
     BIN,
     markdown_artifact,
     prefect_server,
+    start_worker,
     wait_for_flow_runs,
 )
 
@@ -32,45 +32,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.xdist_group("s
 
 QUARTERS = ["2026Q2", "2026Q1", "2025Q4", "2025Q3"]
 SMALL = ["851", "240", "148", "698"]
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture
 def prefect_database_url() -> Iterator[str]:
     """Yield an asyncpg URL of a fresh PostgreSQL database for Prefect's own tables."""
-    admin_url = os.environ.get("RAPORTTI_TEST_PG_URL", DEFAULT_PG_URL)
-    name = f"raportti_prefect_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'create database "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means no server
-        admin.dispose()
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is needed under CI: {type(error).__name__}")
-        pytest.skip(f"PostgreSQL is not reachable at RAPORTTI_TEST_PG_URL: {type(error).__name__}")
-    url = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)
-    yield url.render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'drop database if exists "{name}" with (force)'))
-    admin.dispose()
-
-
-def _worker(server: object, name: str) -> None:
-    server.start(
-        name,
-        str(BIN / "prefect"),
-        "worker",
-        "start",
-        "--pool",
-        "raportti",
-        "--type",
-        "process",
-        "--name",
-        name,
-        "--limit",
-        "2",
-    )
+    with fresh_pg_database("raportti_prefect") as url:
+        yield (
+            make_url(url).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        )
 
 
 def _start_runs(server: object, inbox: object, out: Path) -> list[str]:
@@ -107,8 +77,8 @@ def test_two_workers_share_quarterly_runs_on_one_postgresql_warehouse(
     with prefect_server(tmp_path, environment) as server:
         server.run(str(BIN / "raportti"), "setup")
         server.run(str(BIN / "prefect"), "--no-prompt", "deploy", "--name", "quarterly-brief")
-        _worker(server, "worker-1")
-        _worker(server, "worker-2")
+        start_worker(server, "worker-1", "--limit", "2")
+        start_worker(server, "worker-2", "--limit", "2")
         flow_run_ids = _start_runs(server, inbox, out)
         runs = wait_for_flow_runs(server, flow_run_ids, timeout=300)
         logs = server.log("worker-1") + server.log("worker-2")
