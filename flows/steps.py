@@ -49,7 +49,7 @@ from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_c
 from tasks.extract import SourceUnavailable
 from tasks.ingest import SourceOutcome, ingest_source
 from tasks.publish import SourceStatus, write_published_quarter
-from tasks.quality import quality_gate
+from tasks.quality import hard_failures, quality_gate
 from tasks.store import (
     read_open_rejections,
     read_quarter_deliveries,
@@ -104,7 +104,7 @@ def choose_quarter(quarter: str | None) -> Quarter:
 
 def blocks_publication(findings: list[Finding]) -> bool:
     """Return whether a hard quality finding stops publication."""
-    return any(finding.severity == "hard" for finding in findings)
+    return bool(hard_failures(findings))
 
 
 @task(name="start-run-log", retries=2, cache_policy=NO_CACHE)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 _QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -61,6 +63,12 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
+
+
+def quarter_of(column: str) -> pl.Expr:
+    """Return the quarter of a date column as text, for example `2026Q3`."""
+    day = pl.col(column)
+    return pl.format("{}Q{}", day.dt.year(), day.dt.quarter())
 
 
 def local_date(moment: datetime) -> date:

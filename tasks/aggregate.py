@@ -50,12 +50,6 @@ MIX_DIMENSIONS = {
 }
 
 
-def quarter_of(column: str) -> pl.Expr:
-    """Return the quarter of a date column as text, for example `2026Q3`."""
-    day = pl.col(column)
-    return pl.format("{}Q{}", day.dt.year(), day.dt.quarter())
-
-
 def _quarter_number(column: str) -> pl.Expr:
     """Return a date column's quarter as a running number (year × 4 + quarter − 1)."""
     day = pl.col(column)

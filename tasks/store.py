@@ -16,7 +16,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
-from schemas.quarter import Quarter
+from schemas.quarter import Quarter, quarter_of
 from tasks.warehouse import db_timestamp, sql_text
 
 WAREHOUSE_REPORT_COLUMNS: tuple[str, ...] = (
@@ -49,12 +49,6 @@ class DeliveryRecord:
     redacted_emails: int
 
 
-def quarter_label(column: str) -> pl.Expr:
-    """Return the `YYYYQn` quarter of a date column."""
-    date = pl.col(column)
-    return pl.format("{}Q{}", date.dt.year(), date.dt.quarter())
-
-
 def latest_per_key(reports: pl.DataFrame) -> pl.DataFrame:
     """Return one report per (municipality_code, report_id): the latest, then the last delivered."""
     return (
@@ -69,7 +63,7 @@ def warehouse_rows(reports: pl.DataFrame, seq: int) -> pl.DataFrame:
     return latest_per_key(reports.with_columns(delivery_seq=pl.lit(seq, pl.Int64))).select(
         "municipality_code",
         "report_id",
-        quarter_label("submitted_on").alias("quarter"),
+        quarter_of("submitted_on").alias("quarter"),
         pl.col("submitted_on").dt.strftime("%Y-%m-%d"),
         pl.col("updated_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%6f+00:00"),
         *REPORT_FIELDS[4:6],

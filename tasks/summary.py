@@ -8,6 +8,7 @@ from pathlib import Path
 
 from schemas.findings import Finding
 from tasks.ingest import SourceOutcome
+from tasks.quality import hard_failures
 
 EXIT_OK = 0
 EXIT_ATTENTION = 1
@@ -34,7 +35,7 @@ class RunSummary:
     @property
     def hard_findings(self) -> list[Finding]:
         """Return the quality findings that stop publication."""
-        return [finding for finding in self.findings if finding.severity == "hard"]
+        return hard_failures(self.findings)
 
     @property
     def rows_in(self) -> int:

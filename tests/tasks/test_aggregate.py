@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from schemas.cells import PublishedCell
-from schemas.quarter import Quarter
+from schemas.quarter import Quarter, quarter_of
 from schemas.reference import load_reference
 from tasks.aggregate import (
     AGGREGATE_COLUMNS,
@@ -20,7 +20,6 @@ from tasks.aggregate import (
     also_mentioned,
     cell_lineage,
     published_cells,
-    quarter_of,
     quarter_trends,
     report_mix,
     theme_cube,
