@@ -183,6 +183,28 @@ def _recover_crashed(engine: Engine, quarter: Quarter, run_id: str) -> None:
         _mark_crashed_in_prefect(stale, logger)
 
 
+def _crash_unfinished_task_runs(client: object, flow_run_id: uuid.UUID, message: str) -> None:
+    """Crash a dead run's unfinished task runs and give back their tag concurrency slots.
+
+    Without this, the slots its source tasks held stay taken until their leases run out,
+    and the next run's sources wait for them.
+    """
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.states import Crashed
+
+    runs = client.read_task_runs(
+        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+    )
+    for task_run in runs:
+        if task_run.state is None or task_run.state.is_final():
+            continue
+        client.set_task_run_state(task_run.id, Crashed(message=message), force=True)
+        if task_run.tags:
+            client.decrement_v1_concurrency_slots(
+                names=list(task_run.tags), task_run_id=task_run.id, occupancy_seconds=0
+            )
+
+
 def _mark_crashed_in_prefect(run_id: str, logger: Logger) -> None:
     """Set a flow run that Prefect still shows as running to Crashed (best effort)."""
     from prefect import get_client
@@ -193,8 +215,9 @@ def _mark_crashed_in_prefect(run_id: str, logger: Logger) -> None:
         try:
             with get_client(sync_client=True) as client:
                 state = client.read_flow_run(flow_run_id).state
+                message = "The flow process stopped without reporting; found by a later run"
                 if state is not None and not state.is_final():
-                    message = "The flow process stopped without reporting; found by a later run"
                     client.set_flow_run_state(flow_run_id, Crashed(message=message), force=True)
+                _crash_unfinished_task_runs(client, flow_run_id, message)
         except Exception as error:  # noqa: BLE001 - the warehouse is the record; Prefect a view
             logger.warning("could not mark flow run %s crashed in Prefect: %s", run_id, error)
