@@ -8,25 +8,25 @@ behind, and a run that is simply started again stores nothing twice.
 
 from __future__ import annotations
 
-import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import Quarter, quarter_of
-from tasks.warehouse import db_timestamp, sql_text
+from tasks.warehouse import SQLITE_PAGE_BYTES, db_timestamp, sql_text
 
-WAREHOUSE_REPORT_COLUMNS: tuple[str, ...] = (
-    "municipality_code",
-    "report_id",
-    "quarter",
-    *REPORT_FIELDS[2:],
-    *LINEAGE_DTYPES,
-)
+KEY_COLUMNS: tuple[str, ...] = ("municipality_code", "report_id")
+STAGED_LINEAGE_COLUMNS: tuple[str, ...] = tuple(c for c in LINEAGE_DTYPES if c != "delivery_seq")
 LANDED_PART_BYTES = 256 * 1024 * 1024
+COPY_SLICE_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,25 @@ class DeliveryRecord:
 
 
 def latest_per_key(reports: pl.DataFrame) -> pl.DataFrame:
-    """Return one report per (municipality_code, report_id): the latest, then the last delivered."""
-    return (
-        reports.sort(["updated_at", "delivery_seq", "row_number"], maintain_order=True)
-        .unique(subset=["municipality_code", "report_id"], keep="last", maintain_order=True)
-        .sort(["municipality_code", "report_id"])
+    """Return one report per (municipality_code, report_id) of a delivery, in key order.
+
+    The latest `updated_at` wins, then the last row. Sorting only the key columns and
+    gathering the rows once keeps this cheap for large deliveries of long texts.
+    """
+    keys = list(KEY_COLUMNS)
+    kept = (
+        reports.select(*keys, "updated_at", "row_number")
+        .with_row_index("position")
+        .sort([*keys, "updated_at", "row_number"])
+        .unique(subset=keys, keep="last", maintain_order=True)
+        .get_column("position")
     )
+    return reports[kept]
 
 
-def warehouse_rows(reports: pl.DataFrame, seq: int) -> pl.DataFrame:
-    """Return valid reports in the warehouse's column layout, stamped with delivery `seq`."""
-    return latest_per_key(reports.with_columns(delivery_seq=pl.lit(seq, pl.Int64))).select(
+def warehouse_rows(reports: pl.DataFrame) -> pl.DataFrame:
+    """Return valid reports in the warehouse's staging layout (delivery_seq is set on insert)."""
+    return latest_per_key(reports).select(
         "municipality_code",
         "report_id",
         quarter_of("submitted_on").alias("quarter"),
@@ -69,7 +77,20 @@ def warehouse_rows(reports: pl.DataFrame, seq: int) -> pl.DataFrame:
         *REPORT_FIELDS[4:6],
         pl.col("secondary_themes").list.join("|"),
         *REPORT_FIELDS[7:],
-        *LINEAGE_DTYPES,
+        *STAGED_LINEAGE_COLUMNS,
+    )
+
+
+def rejection_rows(rejections: pl.DataFrame, record: DeliveryRecord) -> pl.DataFrame:
+    """Return rejections in the warehouse's staging layout (delivery_seq is set on insert)."""
+    return rejections.select(
+        pl.lit(record.quarter).alias("quarter"),
+        "source_id",
+        "municipality_code",
+        "report_id",
+        "delivery",
+        pl.lit(record.sha256).alias("delivery_sha256"),
+        *list(REJECTION_DTYPES)[4:],
     )
 
 
@@ -99,18 +120,83 @@ def store_delivery(
 ) -> int:
     """Store one delivery, its valid reports and its rejections in one transaction.
 
+    Bulk paths only: the rows go in through Arrow (a scratch SQLite file, attached) or
+    PostgreSQL's COPY, and the contract's duplicate rule is applied by set-based SQL.
+
     Returns:
         The delivery's sequence number (its place in the delivery order).
     """
-    with engine.begin() as connection:
+    rows = warehouse_rows(reports)
+    staged = {
+        "staging_key": rows.select(*KEY_COLUMNS, "updated_at"),
+        "staging_rejection": rejection_rows(rejections, record),
+    }
+    if engine.dialect.name == "sqlite":
+        staged["staging_report"] = rows
+    with staged_transaction(engine, staged) as connection:
         seq = next_delivery_seq(connection)
         _insert_delivery(connection, record, seq, content)
-        if reports.height:
-            _upsert_reports(connection, warehouse_rows(reports, seq))
-        _insert_rejections(connection, record, seq, rejections)
+        connection.execute(text(sql_text("delete_replaced_reports")))
+        _add_reports(connection, rows, seq)
+        connection.execute(text(sql_text("insert_rejections")), {"delivery_seq": seq})
         if watermark is not None:
             _save_watermark(connection, record.source_id, watermark)
     return seq
+
+
+@contextmanager
+def staged_transaction(engine: Engine, staged: dict[str, pl.DataFrame]) -> Iterator[Connection]:
+    """Open a write transaction in which each frame of `staged` is a table of the same name."""
+    if engine.dialect.name == "sqlite":
+        with _sqlite_scratch(staged) as scratch, engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            driver.execute("attach database ? as staging", (str(scratch),))
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                driver.execute("detach database staging")
+    else:
+        with engine.begin() as connection:
+            for name, frame in staged.items():
+                connection.execute(text(sql_text(f"create_{name}")))
+                _copy_into(connection, name, frame)
+            yield connection
+
+
+def _add_reports(connection: Connection, rows: pl.DataFrame, seq: int) -> None:
+    """Add the delivery's reports that no stored report outranks (those were kept)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(sql_text("insert_staged_reports")), {"delivery_seq": seq})
+        return
+    outranking = connection.execute(text(sql_text("select_outranking_keys"))).all()
+    kept = pl.DataFrame(outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row")
+    added = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
+    _copy_into(connection, "report", added.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
+
+
+@contextmanager
+def _sqlite_scratch(staged: dict[str, pl.DataFrame]) -> Iterator[Path]:
+    """Write `staged` as tables of a scratch SQLite file through Arrow; remove it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="raportti-staging-") as folder:
+        path = Path(folder) / "staging.db"
+        with adbc_sqlite.connect(str(path), autocommit=True) as scratch, scratch.cursor() as cursor:
+            cursor.execute(f"pragma page_size={SQLITE_PAGE_BYTES}")
+            cursor.execute("pragma journal_mode=off")
+            cursor.execute("pragma synchronous=off")
+            for name, frame in staged.items():
+                cursor.adbc_ingest(name, frame.to_arrow(), mode="create")
+        yield path
+
+
+def _copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
+    """Bulk-load `frame` into PostgreSQL's `table` with COPY, streamed in slices (CSV)."""
+    columns = ", ".join(frame.columns)
+    statement = f"copy {table} ({columns}) from stdin with (format csv)"  # names are ours
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(statement) as copy:
+        for part in frame.iter_slices(COPY_SLICE_ROWS):
+            copy.write(part.write_csv(include_header=False))
 
 
 def advance_watermark(engine: Engine, source_id: str, until: datetime) -> None:
@@ -146,39 +232,6 @@ def _insert_delivery(
         for n, start in enumerate(parts)
     ]
     connection.execute(text(sql_text("insert_landed_content")), landed)
-
-
-def _upsert_reports(connection: Connection, rows: pl.DataFrame) -> None:
-    connection.execute(text(sql_text("create_staging_report")))
-    if connection.dialect.name == "sqlite":
-        ordered = rows.select(WAREHOUSE_REPORT_COLUMNS)
-        connection.exec_driver_sql(sql_text("insert_staging_report"), list(ordered.iter_rows()))
-    else:
-        _copy_into_staging(connection, rows)
-    connection.execute(text(sql_text("upsert_reports")))
-    connection.execute(text(sql_text("drop_staging_report")))
-
-
-def _copy_into_staging(connection: Connection, rows: pl.DataFrame) -> None:
-    """Bulk-load rows into PostgreSQL's staging table with COPY (CSV: empty is NULL)."""
-    buffer = io.BytesIO()
-    rows.select(WAREHOUSE_REPORT_COLUMNS).write_csv(buffer, include_header=False)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(sql_text("copy_staging_report")) as copy:
-        copy.write(buffer.getvalue())
-
-
-def _insert_rejections(
-    connection: Connection, record: DeliveryRecord, seq: int, rejections: pl.DataFrame
-) -> None:
-    if rejections.is_empty():
-        return
-    rows = rejections.select(*REJECTION_DTYPES).with_columns(
-        quarter=pl.lit(record.quarter),
-        delivery_sha256=pl.lit(record.sha256),
-        delivery_seq=pl.lit(seq, pl.Int64),
-    )
-    connection.execute(text(sql_text("insert_rejection")), rows.to_dicts())
 
 
 def read_reports(engine: Engine, quarters: list[Quarter]) -> pl.DataFrame:

@@ -1,2 +1,0 @@
-create temporary table staging_report as
-select * from report where 1 = 0
