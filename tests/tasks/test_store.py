@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -127,6 +129,23 @@ def test_a_failed_store_leaves_nothing_behind(warehouse_url: str) -> None:
     assert stored_delivery_hashes(engine, "698-sql") == set()
     assert read_open_rejections(engine, Q3).is_empty()
     assert read_watermark(engine, "698-sql") is None
+
+
+def test_the_bulk_load_cleans_up_after_a_failure_and_the_next_store_succeeds(
+    warehouse_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = connect_warehouse(warehouse_url)
+    scratch_root = tmp_path / "scratch"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    broken = report_frame([report_row("R1")]).with_columns(phenomenon=pl.lit(None, pl.String))
+    with pytest.raises(Exception, match="(?i)null"):
+        store_delivery(engine, _record("a" * 64), b"1", broken, NO_REJECTIONS)
+
+    store_delivery(engine, _record("b" * 64), b"2", report_frame([report_row("R1")]), NO_REJECTIONS)
+
+    assert read_reports(engine, [Q3])["report_id"].to_list() == ["R1"]
+    assert list(scratch_root.iterdir()) == []
 
 
 def test_watermark_advances_with_the_rows_and_never_backwards(warehouse_url: str) -> None:
