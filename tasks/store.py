@@ -185,7 +185,8 @@ def _sqlite_scratch(staged: dict[str, pl.DataFrame]) -> Iterator[Path]:
             cursor.execute("pragma journal_mode=off")
             cursor.execute("pragma synchronous=off")
             for name, frame in staged.items():
-                cursor.adbc_ingest(name, frame.to_arrow(), mode="create")
+                arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())  # no string copy
+                cursor.adbc_ingest(name, arrow, mode="create")
         yield path
 
 
