@@ -6,11 +6,14 @@ import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -50,7 +53,7 @@ WaitOption = Annotated[
 ]
 
 
-def fail(message: str, fix: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, fix: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one clear line with its fix and exit with `code`."""
     errors.print(f"[bold red]error:[/] {message} — {fix}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -72,6 +75,17 @@ def _use_warehouse(db: str | None) -> None:
     """Point this process (not the flow's parameters, which Prefect stores) at the warehouse."""
     if db:
         os.environ["RAPORTTI_DB_URL"] = db
+
+
+def _warehouse() -> Engine:
+    """Return the warehouse of this process; a warehouse newer than this code is one line."""
+    from schemas.settings import Settings
+    from tasks.warehouse import WarehouseTooNew, connect_warehouse
+
+    try:
+        return connect_warehouse(Settings().warehouse_url())
+    except WarehouseTooNew as error:
+        fail(error.message, error.fix)
 
 
 def _check_sources(sources: Path) -> None:
@@ -380,12 +394,10 @@ def status(
     Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
     """
     _use_warehouse(db)
-    from schemas.settings import Settings
     from tasks.store import read_runs
-    from tasks.warehouse import connect_warehouse
 
     columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
-    runs = read_runs(connect_warehouse(Settings().warehouse_url()), limit)
+    runs = read_runs(_warehouse(), limit)
     table = Table(title="latest runs (warehouse run log)")
     for column in columns:
         table.add_column(column)
@@ -432,12 +444,9 @@ def lineage(
     quarter_text = _quarter_text(quarter)
     _use_warehouse(db)
     from schemas.quarter import Quarter
-    from schemas.settings import Settings
     from tasks.store import read_cell_lineage
-    from tasks.warehouse import connect_warehouse
 
-    engine = connect_warehouse(Settings().warehouse_url())
-    keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
+    keys = read_cell_lineage(_warehouse(), Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
         typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tasks.warehouse import connect_warehouse, schema_migrations, sql_text
 
 HEADER = (
     "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;kenelle;"
@@ -95,3 +97,35 @@ def test_help_shows_examples() -> None:
 
     assert result.exit_code == 0
     assert "raportti run --quarter" in result.output
+
+
+def test_a_warehouse_newer_than_this_raportti_is_one_line_saying_upgrade(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPORTTI_DB_URL", sqlite_url)
+    newer = schema_migrations()[-1].version + 1
+    with connect_warehouse(sqlite_url).begin() as connection:
+        stamp = {"version": newer, "applied_at": "2027-01-01 00:00:00.000000+00:00"}
+        connection.execute(text(sql_text("insert_schema_version")), stamp)
+    newer_url = f"{sqlite_url}?timeout=5"  # a fresh connection, as another process would make
+
+    result = runner.invoke(app, ["status", "--db", newer_url])
+
+    assert result.exit_code == 2
+    assert f"schema version {newer}" in result.output
+    assert "upgrade raportti" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_run_on_a_warehouse_newer_than_this_raportti_is_explained_as_usage() -> None:
+    from flows.terminal import explanation
+    from tasks.warehouse import WarehouseTooNew
+
+    explained = explanation(WarehouseTooNew("sqlite:///w.db", 3, 2), "sqlite:///w.db", "s.toml")
+
+    assert explained.code == 2
+    assert explained.message == (
+        "the warehouse sqlite:///w.db is at schema version 3, "
+        "but this raportti knows versions up to 2"
+    )
+    assert explained.fix.startswith("upgrade raportti")
