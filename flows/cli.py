@@ -1,8 +1,9 @@
-"""The `raportti` command: demo, run, check, backfill, resend, serve, status and lineage."""
+"""The `raportti` command: demo, run, check, backfill, resend, serve, status, lineage and landed."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -450,3 +451,51 @@ def lineage(
     for municipality_code, report_id in keys.iter_rows():
         typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")
+
+
+@app.command()
+def landed(
+    sha256: Annotated[
+        str, typer.Argument(help="The delivery's sha256, or enough of its first digits.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (replaced if it exists).")],
+    db: DbOption = None,
+) -> None:
+    """Write a landed delivery back exactly as received, its sha256 checked (for stewards).
+
+    The file is the delivery before redaction, personal data included: only its owner may
+    read it. Each delivery's sha256 is in the manifest.json of the quarters it served.
+    Exit 0 when written; 1 when the stored copy no longer matches its sha256 (nothing is
+    written); 2 when no delivery, or more than one, has that sha256.
+
+    Example: raportti landed 3f2a9c41 --out tornio-2026-09.csv
+    """
+    prefix = sha256.lower()
+    if not re.fullmatch(r"[0-9a-f]{1,64}", prefix):
+        fail(f"{sha256!r} is not a sha256", "give its hex digits, as manifest.json shows them")
+    _use_warehouse(db)
+    from tasks.deliver import OWNER_ONLY_FILE_MODE, write_file_atomically
+    from tasks.store import LandedContentMismatch, read_landed_content
+
+    engine = _warehouse()
+    full = _one_landed_hash(engine, prefix)
+    try:
+        content = read_landed_content(engine, full)
+    except LandedContentMismatch as error:
+        fail(str(error), "restore the warehouse from a backup or ask for the delivery again", 1)
+    write_file_atomically(out, content, OWNER_ONLY_FILE_MODE)
+    console.print(f"{out}: {len(content):,} bytes as received, sha256 {full} verified")
+
+
+def _one_landed_hash(engine: Engine, prefix: str) -> str:
+    """Return the one landed sha256 that starts with `prefix`; exit when none or several do."""
+    from tasks.store import landed_hashes_starting_with
+
+    matches = landed_hashes_starting_with(engine, prefix)
+    if not matches:
+        fail(f"no landed delivery has a sha256 starting {prefix}", "check it in manifest.json")
+    if len(matches) > 1:
+        fail(
+            f"{len(matches)} landed deliveries have a sha256 starting {prefix}", "give more digits"
+        )
+    return matches[0]
