@@ -1,16 +1,20 @@
-"""The `raportti` command: demo, run, check, backfill, resend, serve, status and lineage."""
+"""The `raportti` command: demo, run, check, backfill, resend, serve, status, lineage and landed."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -50,7 +54,7 @@ WaitOption = Annotated[
 ]
 
 
-def fail(message: str, fix: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, fix: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one clear line with its fix and exit with `code`."""
     errors.print(f"[bold red]error:[/] {message} — {fix}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -72,6 +76,17 @@ def _use_warehouse(db: str | None) -> None:
     """Point this process (not the flow's parameters, which Prefect stores) at the warehouse."""
     if db:
         os.environ["RAPORTTI_DB_URL"] = db
+
+
+def _warehouse() -> Engine:
+    """Return the warehouse of this process; a warehouse newer than this code is one line."""
+    from schemas.settings import Settings
+    from tasks.warehouse import WarehouseTooNew, connect_warehouse
+
+    try:
+        return connect_warehouse(Settings().warehouse_url())
+    except WarehouseTooNew as error:
+        fail(error.message, error.fix)
 
 
 def _check_sources(sources: Path) -> None:
@@ -380,12 +395,10 @@ def status(
     Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
     """
     _use_warehouse(db)
-    from schemas.settings import Settings
     from tasks.store import read_runs
-    from tasks.warehouse import connect_warehouse
 
     columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
-    runs = read_runs(connect_warehouse(Settings().warehouse_url()), limit)
+    runs = read_runs(_warehouse(), limit)
     table = Table(title="latest runs (warehouse run log)")
     for column in columns:
         table.add_column(column)
@@ -432,12 +445,57 @@ def lineage(
     quarter_text = _quarter_text(quarter)
     _use_warehouse(db)
     from schemas.quarter import Quarter
-    from schemas.settings import Settings
     from tasks.store import read_cell_lineage
-    from tasks.warehouse import connect_warehouse
 
-    engine = connect_warehouse(Settings().warehouse_url())
-    keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
+    keys = read_cell_lineage(_warehouse(), Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
         typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")
+
+
+@app.command()
+def landed(
+    sha256: Annotated[
+        str, typer.Argument(help="The delivery's sha256, or enough of its first digits.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (replaced if it exists).")],
+    db: DbOption = None,
+) -> None:
+    """Write a landed delivery back exactly as received, its sha256 checked (for stewards).
+
+    The file is the delivery before redaction, personal data included: only its owner may
+    read it. Each delivery's sha256 is in the manifest.json of the quarters it served.
+    Exit 0 when written; 1 when the stored copy no longer matches its sha256 (nothing is
+    written); 2 when no delivery, or more than one, has that sha256.
+
+    Example: raportti landed 3f2a9c41 --out tornio-2026-09.csv
+    """
+    prefix = sha256.lower()
+    if not re.fullmatch(r"[0-9a-f]{1,64}", prefix):
+        fail(f"{sha256!r} is not a sha256", "give its hex digits, as manifest.json shows them")
+    _use_warehouse(db)
+    from tasks.deliver import OWNER_ONLY_FILE_MODE, write_file_atomically
+    from tasks.store import LandedContentMismatch, read_landed_content
+
+    engine = _warehouse()
+    full = _one_landed_hash(engine, prefix)
+    try:
+        content = read_landed_content(engine, full)
+    except LandedContentMismatch as error:
+        fail(str(error), "restore the warehouse from a backup or ask for the delivery again", 1)
+    write_file_atomically(out, content, OWNER_ONLY_FILE_MODE)
+    console.print(f"{out}: {len(content):,} bytes as received, sha256 {full} verified")
+
+
+def _one_landed_hash(engine: Engine, prefix: str) -> str:
+    """Return the one landed sha256 that starts with `prefix`; exit when none or several do."""
+    from tasks.store import landed_hashes_starting_with
+
+    matches = landed_hashes_starting_with(engine, prefix)
+    if not matches:
+        fail(f"no landed delivery has a sha256 starting {prefix}", "check it in manifest.json")
+    if len(matches) > 1:
+        fail(
+            f"{len(matches)} landed deliveries have a sha256 starting {prefix}", "give more digits"
+        )
+    return matches[0]

@@ -130,8 +130,9 @@ class Explanation:
 
 def _explained_types() -> tuple[type[BaseException], ...]:
     from flows.lock import QuarterBusy
+    from tasks.warehouse import WarehouseTooNew
 
-    return (QuarterBusy, tomllib.TOMLDecodeError)
+    return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError)
 
 
 def explanation(error: BaseException, warehouse_url: str, sources: str) -> Explanation:
@@ -141,11 +142,13 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
     import sqlalchemy.exc
 
     from flows.lock import QuarterBusy
-    from tasks.warehouse import safe_url
+    from tasks.warehouse import WarehouseTooNew, safe_url
 
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if isinstance(error, QuarterBusy):
         return Explanation(error.message, f"{error.fix}, or add --wait 30 to wait for it", 2)
+    if isinstance(error, WarehouseTooNew):
+        return Explanation(error.message, error.fix, 2)
     if isinstance(error, tomllib.TOMLDecodeError | pydantic.ValidationError):
         return Explanation(
             f"{sources} is not a valid sources file: {first_line}",

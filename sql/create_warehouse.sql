@@ -1,6 +1,9 @@
 -- The warehouse: raw landing, stored reports, quarantine, watermarks, lineage,
 -- run log and publication ledger. Portable between SQLite and PostgreSQL:
 -- timestamps are UTC ('YYYY-MM-DD HH:MM:SS.ffffff+00:00' text on SQLite).
+--
+-- Schema version 1, the baseline: idempotent and frozen. Change the schema with a new
+-- numbered file under sql/migrations/, never here.
 
 create table if not exists delivery (
     source_id text not null,

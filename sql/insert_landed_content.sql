@@ -1,3 +1,3 @@
-insert into landed_content (sha256, part, content)
-values (:sha256, :part, :content)
+insert into landed_content (sha256, part, codec, raw_size, content)
+values (:sha256, :part, :codec, :raw_size, :content)
 on conflict (sha256, part) do nothing

@@ -39,6 +39,7 @@ FAILED = "failed"
 PENDING = "pending"
 DEFAULT_RETRY_DELAYS = (2.0, 4.0, 8.0)
 PUBLISHED_FILE_MODE = 0o644
+OWNER_ONLY_FILE_MODE = 0o600
 MAX_REASON_CHARS = 300
 LEDGER_SCHEMA = {
     "quarter": pl.String,
@@ -94,7 +95,7 @@ class _Failure:
     server_wide: bool
 
 
-def write_file_atomically(path: Path, data: bytes) -> Path:
+def write_file_atomically(path: Path, data: bytes, mode: int = PUBLISHED_FILE_MODE) -> Path:
     """Write `data` to `path` through a synced temporary file, so `path` is never partial."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -103,7 +104,7 @@ def write_file_atomically(path: Path, data: bytes) -> Path:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
-            os.fchmod(file.fileno(), PUBLISHED_FILE_MODE)
+            os.fchmod(file.fileno(), mode)
             os.fsync(file.fileno())
         temporary.replace(path)
     except BaseException:

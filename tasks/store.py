@@ -8,6 +8,7 @@ behind, and a run that is simply started again stores nothing twice.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
-from sqlalchemy import Connection, Engine, bindparam, text
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, Row, bindparam, text
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import Quarter, quarter_of
@@ -27,6 +29,7 @@ KEY_COLUMNS: tuple[str, ...] = ("municipality_code", "report_id")
 STAGED_LINEAGE_COLUMNS: tuple[str, ...] = tuple(c for c in LINEAGE_DTYPES if c != "delivery_seq")
 LANDED_PART_BYTES = 256 * 1024 * 1024
 COPY_SLICE_ROWS = 50_000
+LANDED_CODEC = "zstd"
 
 
 @dataclass(frozen=True)
@@ -227,12 +230,25 @@ def _insert_delivery(
 ) -> None:
     parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
     connection.execute(text(sql_text("insert_delivery")), parameters)
-    parts = range(0, max(len(content), 1), LANDED_PART_BYTES)
-    landed = [
-        {"sha256": record.sha256, "part": n, "content": content[start : start + LANDED_PART_BYTES]}
-        for n, start in enumerate(parts)
+    connection.execute(
+        text(sql_text("insert_landed_content")), _landed_parts(record.sha256, content)
+    )
+
+
+def _landed_parts(sha256: str, content: bytes) -> list[dict[str, object]]:
+    """Return `content` as `landed_content` rows: parts of at most LANDED_PART_BYTES, compressed."""
+    view = memoryview(content)
+    starts = range(0, max(len(content), 1), LANDED_PART_BYTES)
+    return [
+        {
+            "sha256": sha256,
+            "part": n,
+            "codec": LANDED_CODEC,
+            "raw_size": len(part),
+            "content": pa.compress(part, codec=LANDED_CODEC, asbytes=True),
+        }
+        for n, part in enumerate(view[start : start + LANDED_PART_BYTES] for start in starts)
     ]
-    connection.execute(text(sql_text("insert_landed_content")), landed)
 
 
 def read_reports(engine: Engine, quarters: list[Quarter]) -> pl.DataFrame:
@@ -302,6 +318,46 @@ def read_quarter_deliveries(engine: Engine, quarter: Quarter) -> pl.DataFrame:
 
 def _is_count(column: str) -> bool:
     return column == "seq" or column.startswith(("rows_", "redacted_"))
+
+
+class LandedContentMismatch(ValueError):
+    """Raised when a landed delivery reads back with another sha256 than it was landed with."""
+
+
+def read_landed_content(engine: Engine, sha256: str) -> bytes:
+    """Return the landed delivery `sha256` exactly as received, its sha256 verified.
+
+    Raises:
+        LookupError: nothing was landed with this sha256.
+        LandedContentMismatch: the stored parts do not add up to the delivery.
+    """
+    with engine.connect() as connection:
+        parts = connection.execute(
+            text(sql_text("select_landed_content")), {"sha256": sha256}
+        ).all()
+    if not parts:
+        raise LookupError(f"no delivery with sha256 {sha256} has been landed")
+    content = b"".join(_part_as_received(part) for part in parts)
+    found = hashlib.sha256(content).hexdigest()
+    if found != sha256:
+        raise LandedContentMismatch(
+            f"landed delivery {sha256} reads back as {len(content):,} bytes with sha256 {found}: "
+            "its stored parts are damaged or incomplete"
+        )
+    return content
+
+
+def _part_as_received(part: Row) -> bytes | pa.Buffer:
+    if part.codec == "none":
+        return part.content
+    return pa.decompress(part.content, decompressed_size=part.raw_size, codec=part.codec)
+
+
+def landed_hashes_starting_with(engine: Engine, prefix: str) -> list[str]:
+    """Return the sha256 of every landed delivery that starts with `prefix` (lowercase hex)."""
+    with engine.connect() as connection:
+        rows = connection.execute(text(sql_text("select_landed_hashes")), {"pattern": f"{prefix}%"})
+        return [row.sha256 for row in rows]
 
 
 def replace_cell_lineage(engine: Engine, quarter: Quarter, lineage: pl.DataFrame) -> None:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from flows.cli import app
+from schemas.fields import REJECTION_DTYPES
+from tasks.store import DeliveryRecord, store_delivery
+from tasks.warehouse import connect_warehouse, schema_migrations, sql_text
+from tests.factories import report_frame
 
 HEADER = (
     "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;kenelle;"
@@ -95,3 +103,113 @@ def test_help_shows_examples() -> None:
 
     assert result.exit_code == 0
     assert "raportti run --quarter" in result.output
+
+
+def _land(db_url: str, content: bytes, sha256: str | None = None) -> str:
+    """Store `content` as a delivery without rows (under `sha256` when given); return its sha."""
+    sha = sha256 or hashlib.sha256(content).hexdigest()
+    record = DeliveryRecord(
+        source_id="851-csv",
+        sha256=sha,
+        municipality_code="851",
+        kind="csv",
+        name="raportit.csv",
+        received_at=datetime(2026, 10, 1, 6, tzinfo=UTC),
+        quarter="2026Q3",
+        size_bytes=len(content),
+        rows_in=0,
+        rows_valid=0,
+        rows_quarantined=0,
+        redacted_identity_codes=0,
+        redacted_phones=0,
+        redacted_emails=0,
+    )
+    empty = pl.DataFrame(schema=REJECTION_DTYPES)
+    store_delivery(connect_warehouse(db_url), record, content, report_frame([]), empty)
+    return sha
+
+
+def test_landed_writes_a_delivery_back_as_received_for_its_owner_only(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPORTTI_DB_URL", sqlite_url)
+    content = (HEADER + "\r\n" + VALID.format(text=PHENOMENON) + "\r\n").encode("cp1252")
+    sha = _land(sqlite_url, content)
+    out = tmp_path / "back" / "raportit.csv"
+
+    result = runner.invoke(app, ["landed", sha[:10].upper(), "--out", str(out), "--db", sqlite_url])
+
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == content
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert sha in result.output
+    assert [path.name for path in out.parent.iterdir()] == ["raportit.csv"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("a", "2 landed deliveries have a sha256 starting a"),
+        ("b", "no landed delivery has a sha256 starting b"),
+        ("a%", "'a%' is not a sha256"),
+    ],
+)
+def test_landed_needs_one_delivery_to_match(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: str, message: str
+) -> None:
+    monkeypatch.setenv("RAPORTTI_DB_URL", sqlite_url)
+    _land(sqlite_url, b"first", "ab" * 32)
+    _land(sqlite_url, b"second", "ac" * 32)
+    out = tmp_path / "out.csv"
+
+    result = runner.invoke(app, ["landed", prefix, "--out", str(out), "--db", sqlite_url])
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()
+
+
+def test_landed_refuses_a_copy_that_no_longer_matches_its_sha256(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPORTTI_DB_URL", sqlite_url)
+    sha = _land(sqlite_url, b"as delivered", "d" * 64)
+    out = tmp_path / "out.csv"
+
+    result = runner.invoke(app, ["landed", "ddd", "--out", str(out), "--db", sqlite_url])
+
+    assert result.exit_code == 1
+    assert f"landed delivery {sha} reads back" in result.output
+    assert not out.exists()
+
+
+def test_a_warehouse_newer_than_this_raportti_is_one_line_saying_upgrade(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPORTTI_DB_URL", sqlite_url)
+    newer = schema_migrations()[-1].version + 1
+    with connect_warehouse(sqlite_url).begin() as connection:
+        stamp = {"version": newer, "applied_at": "2027-01-01 00:00:00.000000+00:00"}
+        connection.execute(text(sql_text("insert_schema_version")), stamp)
+    newer_url = f"{sqlite_url}?timeout=5"  # a fresh connection, as another process would make
+
+    result = runner.invoke(app, ["status", "--db", newer_url])
+
+    assert result.exit_code == 2
+    assert f"schema version {newer}" in result.output
+    assert "upgrade raportti" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_run_on_a_warehouse_newer_than_this_raportti_is_explained_as_usage() -> None:
+    from flows.terminal import explanation
+    from tasks.warehouse import WarehouseTooNew
+
+    explained = explanation(WarehouseTooNew("sqlite:///w.db", 3, 2), "sqlite:///w.db", "s.toml")
+
+    assert explained.code == 2
+    assert explained.message == (
+        "the warehouse sqlite:///w.db is at schema version 3, "
+        "but this raportti knows versions up to 2"
+    )
+    assert explained.fix.startswith("upgrade raportti")

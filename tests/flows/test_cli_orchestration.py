@@ -16,7 +16,18 @@ from tasks.demo import write_demo_inbox
 from tasks.store import claim_lock, record_run_start
 from tasks.warehouse import connect_warehouse
 
-COMMANDS = ["run", "demo", "check", "backfill", "resend", "serve", "setup", "status", "lineage"]
+COMMANDS = [
+    "run",
+    "demo",
+    "check",
+    "backfill",
+    "resend",
+    "serve",
+    "setup",
+    "status",
+    "lineage",
+    "landed",
+]
 
 
 @pytest.fixture

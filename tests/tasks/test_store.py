@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -9,13 +10,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from schemas.fields import REJECTION_DTYPES
 from schemas.quarter import Quarter
 from tasks.store import (
     DeliveryRecord,
+    LandedContentMismatch,
     read_cell_lineage,
+    read_landed_content,
     read_open_rejections,
     read_quarter_deliveries,
     read_reports,
@@ -175,18 +178,96 @@ def test_rejection_stays_open_until_a_later_valid_delivery_replaces_it(warehouse
 
 def test_quarter_deliveries_carry_counts_not_rows(warehouse_url: str) -> None:
     engine = connect_warehouse(warehouse_url)
+    sha = hashlib.sha256(b"1").hexdigest()
     store_delivery(
-        engine, _record("a" * 64, 3, 1), b"1", report_frame([report_row("R1")]), _rejection("R2")
+        engine, _record(sha, 3, 1), b"1", report_frame([report_row("R1")]), _rejection("R2")
     )
 
     deliveries = read_quarter_deliveries(engine, Q3)
 
     assert deliveries.select("sha256", "rows_in", "rows_valid", "rows_quarantined").rows() == [
-        ("a" * 64, 3, 2, 1)
+        (sha, 3, 2, 1)
     ]
+    assert read_landed_content(engine, sha) == b"1"
+
+
+def _delivery_bytes(size: int) -> bytes:
+    line = "R{n};698;3.8.2026;social_worker;mobility;Matkat palveluihin ovat pitkiä.\r\n"
+    lines = "".join(line.format(n=n) for n in range(size // 40 + 1))
+    return lines.encode("utf-8")[:size]
+
+
+def _landed_rows(engine: Engine, sha: str) -> list[tuple[int, str, int | None, int]]:
+    statement = text(
+        "select part, codec, raw_size, length(content) as stored from landed_content"
+        " where sha256 = :sha256 order by part"
+    )
     with engine.connect() as connection:
-        landed = connection.execute(text("select content from landed_content")).scalar_one()
-    assert bytes(landed) == b"1"
+        return [tuple(row) for row in connection.execute(statement, {"sha256": sha})]
+
+
+@pytest.mark.parametrize("size", [0, 3_500])
+def test_a_delivery_lands_compressed_in_parts_and_reads_back_as_received(
+    warehouse_url: str, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setattr("tasks.store.LANDED_PART_BYTES", 1_000)
+    engine = connect_warehouse(warehouse_url)
+    content = _delivery_bytes(size)
+    sha = hashlib.sha256(content).hexdigest()
+
+    store_delivery(engine, _record(sha), content, report_frame([]), NO_REJECTIONS)
+
+    assert read_landed_content(engine, sha) == content
+    parts = _landed_rows(engine, sha)
+    assert [(part, codec, raw) for part, codec, raw, _ in parts] == (
+        [(0, "zstd", 1_000), (1, "zstd", 1_000), (2, "zstd", 1_000), (3, "zstd", 500)]
+        if size
+        else [(0, "zstd", 0)]
+    )
+    if size:
+        assert all(stored < raw for _, _, raw, stored in parts)
+
+
+def test_parts_landed_before_compression_read_back(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    content = _delivery_bytes(3_000)
+    sha = hashlib.sha256(content).hexdigest()
+    old_insert = text(
+        "insert into landed_content (sha256, part, content) values (:sha256, :part, :content)"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            old_insert,
+            [
+                {"sha256": sha, "part": 0, "content": content[:2_000]},
+                {"sha256": sha, "part": 1, "content": content[2_000:]},
+            ],
+        )
+
+    assert read_landed_content(engine, sha) == content
+    assert [codec for _, codec, _, _ in _landed_rows(engine, sha)] == ["none", "none"]
+
+
+def test_a_landed_delivery_that_lost_a_part_is_refused(
+    warehouse_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tasks.store.LANDED_PART_BYTES", 1_000)
+    engine = connect_warehouse(warehouse_url)
+    content = _delivery_bytes(2_500)
+    sha = hashlib.sha256(content).hexdigest()
+    store_delivery(engine, _record(sha), content, report_frame([]), NO_REJECTIONS)
+    with engine.begin() as connection:
+        connection.execute(text("delete from landed_content where part = 2"))
+
+    with pytest.raises(LandedContentMismatch, match=f"{sha} reads back as 2,000 bytes"):
+        read_landed_content(engine, sha)
+
+
+def test_reading_a_delivery_never_landed_names_it(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+
+    with pytest.raises(LookupError, match="no delivery with sha256 " + "c" * 64):
+        read_landed_content(engine, "c" * 64)
 
 
 def test_cell_lineage_answers_which_reports_make_a_figure(warehouse_url: str) -> None:
