@@ -4,13 +4,10 @@ Every free-text field (`schemas.fields.FREE_TEXT_FIELDS`) loses its control
 characters (Unicode Cc, tab and newline excepted) and then, in this order, its
 e-mail addresses, Finnish personal identity codes and Finnish phone numbers,
 each replaced by `REDACTED`. Everything else, the other columns included, is
-left as delivered. All of it is polars (Rust `regex`), no Python per row: each
-pattern, and a cheap test for control characters, flags the texts that may
-hold anything to remove (one pass each, so that every pattern keeps its
-literal prefilter, `@` for e-mail addresses); only the flagged texts go
+left as delivered. All of it is polars (Rust `regex`), no Python per row: one
+combined pass flags the texts that hold anything to remove; only those go
 through each pattern, where a match becomes a one-character marker; the
-markers are counted by kind and then replaced by `REDACTED`. The columns are
-redacted side by side. Word boundaries
+markers are counted by kind and then replaced by `REDACTED`. Word boundaries
 of phone numbers are ASCII (`(?-u:\\b)`), so the lazy DFA keeps running on
 Finnish text (ä, ö).
 
@@ -52,7 +49,6 @@ The trade-offs of that choice:
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -92,11 +88,7 @@ _PHONE = r"(?:" + r"|".join((_INTERNATIONAL, _BRACKETED, _NATIONAL, _UNGROUPED))
 
 _MARKERS = {"emails": "\x01", "identity_codes": "\x02", "phones": "\x03"}
 _PATTERNS = {"emails": _EMAIL, "identity_codes": _IDENTITY_CODE, "phones": _PHONE}
-# The regex engine looks for a class of at most 10 characters with a fast prefilter and
-# for a larger one byte by byte, so the C0 controls (and DEL) are looked for in small
-# classes; every C1 control (U+0080–U+009F) starts with the byte C2 in UTF-8.
-_SMALL_CONTROL_CLASSES = (r"[\x00-\x08]", r"[\x0B-\x14]", r"[\x15-\x1E]", r"[\x1F\x7F]")
-_C1_LEAD_BYTE = b"\xc2"
+_ANY = "|".join((_CONTROL, *_PATTERNS.values()))
 
 
 @dataclass(frozen=True)
@@ -123,20 +115,10 @@ class RedactionCounts:
 
 def _marked(text: pl.Expr) -> pl.Expr:
     """Return `text` without control characters and with every match replaced by its marker."""
-    return _matches_marked(text.str.replace_all(_CONTROL, ""))
-
-
-def _matches_marked(text: pl.Expr) -> pl.Expr:
-    """Return `text` with every match of each pattern, in order, replaced by its marker."""
+    expr = text.str.replace_all(_CONTROL, "")
     for kind, pattern in _PATTERNS.items():
-        text = text.str.replace_all(pattern, _MARKERS[kind])
-    return text
-
-
-def _may_hold_control(text: pl.Expr) -> pl.Expr:
-    """Return whether `text` may hold a control character (never false when it does)."""
-    small = (text.str.contains(characters) for characters in _SMALL_CONTROL_CLASSES)
-    return pl.any_horizontal(*small, text.cast(pl.Binary).bin.contains(_C1_LEAD_BYTE))
+        expr = expr.str.replace_all(pattern, _MARKERS[kind])
+    return expr
 
 
 def _unmarked(text: pl.Expr) -> pl.Expr:
@@ -150,22 +132,10 @@ def redacted_text(text: pl.Expr) -> pl.Expr:
     return _unmarked(_marked(text))
 
 
-def _may_hold_anything(text: pl.Expr) -> pl.Expr:
-    """Return whether `text` may hold a control character or a match of any pattern."""
-    matches = (text.str.contains(pattern) for pattern in _PATTERNS.values())
-    return pl.any_horizontal(_may_hold_control(text), *matches).fill_null(False)
-
-
 def _flagged(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Return, per column, whether each text may hold anything to remove."""
-    return frame.select(_may_hold_anything(pl.col(column).cast(pl.String)) for column in columns)
-
-
-def _without_control(text: pl.Series) -> pl.Series:
-    """Return `text` without control characters (the regex runs only when it may hold one)."""
-    if not text.to_frame("text").select(_may_hold_control(pl.col("text")).any()).item():
-        return text
-    return text.str.replace_all(_CONTROL, "")
+    """Return, per column, whether each text holds anything to remove (one regex pass each)."""
+    texts = (pl.col(column).cast(pl.String) for column in columns)
+    return frame.select(text.str.contains(_ANY).fill_null(False) for text in texts)
 
 
 def _redacted_column(text: pl.Series, flagged: pl.Series) -> tuple[pl.Series, RedactionCounts]:
@@ -173,8 +143,7 @@ def _redacted_column(text: pl.Series, flagged: pl.Series) -> tuple[pl.Series, Re
     rows = flagged.arg_true()
     if rows.is_empty():
         return text, RedactionCounts()
-    cleaned = _without_control(text.gather(rows)).to_frame("text")
-    marked = cleaned.select(_matches_marked(pl.col("text")))["text"]
+    marked = text.gather(rows).to_frame("text").select(_marked(pl.col("text")))["text"]
     counts = {k: marked.str.count_matches(m, literal=True).sum() for k, m in _MARKERS.items()}
     redacted = marked.to_frame("text").select(_unmarked(pl.col("text")))["text"]
     return text.clone().scatter(rows, redacted), RedactionCounts(**counts)
@@ -183,9 +152,7 @@ def _redacted_column(text: pl.Series, flagged: pl.Series) -> tuple[pl.Series, Re
 def _redacted(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, RedactionCounts]:
     """Return `frame` with `columns` redacted, and the redactions of all of them by kind."""
     flags = _flagged(frame, columns)
-    texts = [frame[column].cast(pl.String) for column in columns]
-    with ThreadPoolExecutor() as pool:  # polars lets go of the GIL: the columns run side by side
-        results = list(pool.map(_redacted_column, texts, (flags[c] for c in columns)))
+    results = [_redacted_column(frame[c].cast(pl.String), flags[c]) for c in columns]
     counts = sum((result[1] for result in results), RedactionCounts())
     return frame.with_columns(result[0] for result in results), counts
 
