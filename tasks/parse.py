@@ -110,7 +110,26 @@ def field_of_header(header: str | None) -> str | None:
 
 def _cleaned(column: pl.Expr) -> pl.Expr:
     """Return text trimmed, and null when empty (inner line breaks stay as delivered)."""
-    return column.str.strip_chars().replace("", None)
+    return _blank_as_null(column.str.strip_chars())
+
+
+def _blank_as_null(column: pl.Expr) -> pl.Expr:
+    """Return text with the empty text as null (the text itself is not copied)."""
+    return column.replace("", None)
+
+
+def _is_padded(column: pl.Expr) -> pl.Expr:
+    """Return whether text starts or ends with whitespace (the trimmed copy is dropped at once)."""
+    return column.str.strip_chars().str.len_bytes() != column.str.len_bytes()
+
+
+def _cleaned_grid(grid: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Return the grid with `columns` cleaned, copying only the columns that need trimming."""
+    padded = grid.select(_is_padded(pl.col(columns)).any())
+    cleaned = (_cleaned if padded[name].item() else _blank_as_null for name in columns)
+    return grid.with_columns(
+        clean(pl.col(name)) for clean, name in zip(cleaned, columns, strict=True)
+    )
 
 
 def _delivered(cells: pl.DataFrame, delivery: Delivery, seq: int) -> pl.DataFrame:
@@ -311,7 +330,7 @@ def _column_names(width: int) -> list[str]:
 def _grid_rows(grid: pl.DataFrame, delivery: Delivery) -> _Rows:
     """Return the rows under the grid's first non-empty row (the header), cells cleaned."""
     columns = [name for name in grid.columns if name != _ROW]
-    grid = grid.with_columns(_cleaned(pl.col(columns)))
+    grid = _cleaned_grid(grid, columns)
     filled = grid.select(pl.any_horizontal(pl.col(columns).is_not_null())).to_series()
     if not filled.any():
         raise UnreadableDelivery(f"{delivery.name}: the file has no rows; deliver the export again")
@@ -321,10 +340,12 @@ def _grid_rows(grid: pl.DataFrame, delivery: Delivery) -> _Rows:
     width = max(position for position, header in enumerate(headers) if header) + 1
     extra = columns[width:]
     ragged = pl.any_horizontal(pl.col(extra).is_not_null()) if extra else pl.lit(False)
-    body = grid.slice(header_at + 1).filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     named = [pl.col(columns[position]).alias(field) for position, field in fields.items()]
-    cells = body.filter(~ragged).select(*named, _ROW)
-    bad = body.filter(ragged).select(*named, _ROW)
+    body = grid.slice(header_at + 1).select(
+        *named, _ROW, _filled=filled.slice(header_at + 1), _ragged=ragged
+    )
+    cells = body.filter(pl.col("_filled") & ~pl.col("_ragged")).drop("_filled", "_ragged")
+    bad = body.filter(pl.col("_filled") & pl.col("_ragged")).drop("_filled", "_ragged")
     return _Rows(cells, _bad_of(bad, _RAGGED))
 
 

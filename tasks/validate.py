@@ -181,7 +181,8 @@ def _clean(field: str) -> pl.Expr:
 
 def _trimmed(text: pl.Series) -> pl.Series:
     """Return a free text trimmed (blank as null), touching only the texts that need it."""
-    padded = (text.str.contains(r"^\s") | text.str.contains(r"\s$")).fill_null(False)
+    trimmed_bytes = text.str.strip_chars().str.len_bytes()
+    padded = (trimmed_bytes != text.str.len_bytes()).fill_null(False)
     rows = (padded | (text == "").fill_null(False)).arg_true()
     if rows.is_empty():
         return text

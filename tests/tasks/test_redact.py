@@ -175,6 +175,18 @@ def test_an_identity_code_glued_to_other_characters_is_redacted(glued: str) -> N
     assert counts == RedactionCounts(identity_codes=1)
 
 
+@pytest.mark.parametrize(
+    "control", [chr(code) for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+)
+def test_each_control_character_alone_is_removed(control: str) -> None:
+    assert redact_text(f"ä{control}ö") == ("äö", RedactionCounts())
+
+
+def test_text_near_c1_controls_is_kept() -> None:
+    text = "\u00a0300\u00a0€ \u00a7 5 \u00bd\u00b0 \u00c2\u00a0"
+    assert redact_text(text) == (text, RedactionCounts())
+
+
 def test_a_control_character_inside_an_identity_code_does_not_hide_it() -> None:
     assert redact_text("hetu 0101\x0090-123A.")[0] == f"hetu {REDACTED}."
 
