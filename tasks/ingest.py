@@ -120,11 +120,10 @@ def checked_delivery(
     delivery: Delivery, reference: Reference, quarter: Quarter, now: datetime
 ) -> _Checked:
     """Return a delivery parsed, redacted and validated, with its landing record."""
-    parsed = parse_delivery(delivery, seq=0)
-    redacted, redactions = redacted_reports(parsed.reports)
+    redacted, unreadable, redactions = _parsed_and_redacted(delivery)
     validated = validated_reports(redacted, delivery.municipality_code, reference, local_date(now))
-    rejections = pl.concat([parsed.rejections, validated.rejections], how="vertical_relaxed")
-    rows_in = parsed.reports.height + _distinct_rows(parsed.rejections)
+    rejections = pl.concat([unreadable, validated.rejections], how="vertical_relaxed")
+    rows_in = redacted.height + _distinct_rows(unreadable)
     rows_quarantined = _distinct_rows(rejections)
     if rows_in != validated.reports.height + rows_quarantined:
         raise RowsDoNotAddUp(
@@ -135,6 +134,18 @@ def checked_delivery(
         delivery, quarter, now, rows_in, validated.reports.height, rows_quarantined, redactions
     )
     return _Checked(record, validated.reports, rejections, redactions)
+
+
+def _parsed_and_redacted(
+    delivery: Delivery,
+) -> tuple[pl.DataFrame, pl.DataFrame, RedactionCounts]:
+    """Return the delivery's readable rows redacted, its unreadable rows, and the redactions.
+
+    The unredacted frame is dropped on return, before validation makes its copies.
+    """
+    parsed = parse_delivery(delivery, seq=0)
+    redacted, redactions = redacted_reports(parsed.reports)
+    return redacted, parsed.rejections, redactions
 
 
 def _distinct_rows(rejections: pl.DataFrame) -> int:
