@@ -9,8 +9,10 @@ behind, and a run that is simply started again stores nothing twice.
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -136,14 +138,16 @@ def store_delivery(
     }
     if engine.dialect.name == "sqlite":
         staged["staging_report"] = rows
-    with staged_transaction(engine, staged) as connection:
-        seq = next_delivery_seq(connection)
-        _insert_delivery(connection, record, seq, content)
-        connection.execute(text(sql_text("delete_replaced_reports")))
-        _add_reports(connection, rows, seq)
-        connection.execute(text(sql_text("insert_rejections")), {"delivery_seq": seq})
-        if watermark is not None:
-            _save_watermark(connection, record.source_id, watermark)
+    with ThreadPoolExecutor(max_workers=1) as compressor:
+        landed = compressor.submit(_landed_parts, record.sha256, content)  # while rows load
+        with staged_transaction(engine, staged) as connection:
+            seq = next_delivery_seq(connection)
+            connection.execute(text(sql_text("delete_replaced_reports")))
+            _add_reports(connection, rows, seq)
+            connection.execute(text(sql_text("insert_rejections")), {"delivery_seq": seq})
+            _insert_delivery(connection, record, seq, landed.result())
+            if watermark is not None:
+                _save_watermark(connection, record.source_id, watermark)
     return seq
 
 
@@ -173,9 +177,10 @@ def _add_reports(connection: Connection, rows: pl.DataFrame, seq: int) -> None:
         connection.execute(text(sql_text("insert_staged_reports")), {"delivery_seq": seq})
         return
     outranking = connection.execute(text(sql_text("select_outranking_keys"))).all()
-    kept = pl.DataFrame(outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row")
-    added = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
-    _copy_into(connection, "report", added.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
+    if outranking:
+        kept = pl.DataFrame(outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row")
+        rows = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
+    _copy_into(connection, "report", rows.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
 
 
 @contextmanager
@@ -200,7 +205,9 @@ def _copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(statement) as copy:
         for part in frame.iter_slices(COPY_SLICE_ROWS):
-            copy.write(part.write_csv(include_header=False))
+            buffer = io.BytesIO()
+            part.write_csv(buffer, include_header=False)
+            copy.write(buffer.getbuffer())
 
 
 def advance_watermark(engine: Engine, source_id: str, until: datetime) -> None:
@@ -226,13 +233,11 @@ def _save_watermark(connection: Connection, source_id: str, until: datetime) -> 
 
 
 def _insert_delivery(
-    connection: Connection, record: DeliveryRecord, seq: int, content: bytes
+    connection: Connection, record: DeliveryRecord, seq: int, parts: list[dict[str, object]]
 ) -> None:
     parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
     connection.execute(text(sql_text("insert_delivery")), parameters)
-    connection.execute(
-        text(sql_text("insert_landed_content")), _landed_parts(record.sha256, content)
-    )
+    connection.execute(text(sql_text("insert_landed_content")), parts)
 
 
 def _landed_parts(sha256: str, content: bytes) -> list[dict[str, object]]:
