@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,7 @@ KEY_COLUMNS: tuple[str, ...] = ("municipality_code", "report_id")
 STAGED_LINEAGE_COLUMNS: tuple[str, ...] = tuple(c for c in LINEAGE_DTYPES if c != "delivery_seq")
 LANDED_PART_BYTES = 256 * 1024 * 1024
 COPY_SLICE_ROWS = 50_000
+SCRATCH_PREFIX = "raportti-staging-"
 LANDED_CODEC = "zstd"
 
 
@@ -186,7 +189,8 @@ def _add_reports(connection: Connection, rows: pl.DataFrame, seq: int) -> None:
 @contextmanager
 def _sqlite_scratch(staged: dict[str, pl.DataFrame]) -> Iterator[Path]:
     """Write `staged` as tables of a scratch SQLite file through Arrow; remove it afterwards."""
-    with tempfile.TemporaryDirectory(prefix="raportti-staging-") as folder:
+    _remove_abandoned_scratch(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / "staging.db"
         with adbc_sqlite.connect(str(path), autocommit=True) as scratch, scratch.cursor() as cursor:
             cursor.execute(f"pragma page_size={SQLITE_PAGE_BYTES}")
@@ -196,6 +200,24 @@ def _sqlite_scratch(staged: dict[str, pl.DataFrame]) -> Iterator[Path]:
                 arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())  # no string copy
                 cursor.adbc_ingest(name, arrow, mode="create")
         yield path
+
+
+def _remove_abandoned_scratch(folder: Path) -> None:
+    """Remove scratch folders left by processes that were killed while storing."""
+    for scratch in folder.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:

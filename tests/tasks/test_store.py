@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +18,7 @@ from sqlalchemy import Engine, text
 from schemas.fields import REJECTION_DTYPES
 from schemas.quarter import Quarter
 from tasks.store import (
+    SCRATCH_PREFIX,
     DeliveryRecord,
     LandedContentMismatch,
     read_cell_lineage,
@@ -149,6 +153,30 @@ def test_the_bulk_load_cleans_up_after_a_failure_and_the_next_store_succeeds(
 
     assert read_reports(engine, [Q3])["report_id"].to_list() == ["R1"]
     assert list(scratch_root.iterdir()) == []
+
+
+def test_scratch_left_by_a_killed_process_is_removed_by_the_next_store(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    abandoned = tmp_path / f"{SCRATCH_PREFIX}{gone.pid}-abc123"
+    abandoned.mkdir()
+    (abandoned / "staging.db").write_bytes(b"left behind by a killed run")
+    in_use = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-def456"
+    in_use.mkdir()
+
+    store_delivery(
+        connect_warehouse(sqlite_url),
+        _record("a" * 64),
+        b"1",
+        report_frame([report_row("R1")]),
+        NO_REJECTIONS,
+    )
+
+    assert not abandoned.exists()
+    assert in_use.exists()
 
 
 def test_watermark_advances_with_the_rows_and_never_backwards(warehouse_url: str) -> None:
