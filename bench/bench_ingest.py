@@ -42,7 +42,7 @@ from schemas.reference import load_reference
 from schemas.sources import SourceConfig
 from tasks.extract import list_deliveries
 from tasks.ingest import FIRST_WATERMARK, checked_delivery
-from tasks.store import DeliveryRecord, _copy_into, store_delivery, warehouse_rows
+from tasks.store import DeliveryRecord, copy_into, store_delivery, warehouse_rows
 from tasks.warehouse import connect_warehouse
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -82,7 +82,7 @@ def measure_floor(base_dir: Path, warehouse_url: str) -> None:
         _adbc_insert(make_url(warehouse_url).database or "", rows)
     else:
         with engine.begin() as connection:
-            _copy_into(connection, "report", rows)
+            copy_into(connection, "report", rows)
     seconds = time.perf_counter() - started
     print(  # noqa: T201 - a benchmark prints its figures
         f"   floor -> {engine.dialect.name:<10}: {rows.height:,} prepared rows bulk-inserted into "

@@ -1,4 +1,4 @@
-"""Warehouse I/O: land deliveries, upsert reports, keep rejections, watermarks and lineage.
+"""Warehouse I/O: land deliveries, bulk-load reports, keep rejections, watermarks and lineage.
 
 Every write of one delivery happens in one transaction: the raw bytes, the
 delivery's counts, its valid reports, its rejections and (for SQL sources)
@@ -170,7 +170,7 @@ def staged_transaction(engine: Engine, staged: dict[str, pl.DataFrame]) -> Itera
         with engine.begin() as connection:
             for name, frame in staged.items():
                 connection.execute(text(sql_text(f"create_{name}")))
-                _copy_into(connection, name, frame)
+                copy_into(connection, name, frame)
             yield connection
 
 
@@ -183,7 +183,7 @@ def _add_reports(connection: Connection, rows: pl.DataFrame, seq: int) -> None:
     if outranking:
         kept = pl.DataFrame(outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row")
         rows = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
-    _copy_into(connection, "report", rows.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
+    copy_into(connection, "report", rows.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
 
 
 @contextmanager
@@ -220,7 +220,7 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def _copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
+def copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
     """Bulk-load `frame` into PostgreSQL's `table` with COPY, streamed in slices (CSV)."""
     columns = ", ".join(frame.columns)
     statement = f"copy {table} ({columns}) from stdin with (format csv)"  # names are ours
