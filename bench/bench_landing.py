@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from bench_extract import DEFAULT_PG_URL, drop_database, generate_reports, write_csv_drop
 from sqlalchemy.engine import make_url
 
-from schemas.fields import REJECTION_DTYPES, REPORT_DTYPES
+from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES
 from tasks.store import LANDED_PART_BYTES, DeliveryRecord, read_landed_content, store_delivery
 from tasks.warehouse import _engine, connect_warehouse, sql_statements, upgrade_schema
 
@@ -84,7 +84,7 @@ def land_as_now(url: str, content: bytes, sha256: str) -> None:
         redacted_emails=0,
     )
     no_rows, no_rejections = (
-        pl.DataFrame(schema=REPORT_DTYPES),
+        pl.DataFrame(schema=REPORT_DTYPES | LINEAGE_DTYPES),
         pl.DataFrame(schema=REJECTION_DTYPES),
     )
     store_delivery(connect_warehouse(url), record, content, no_rows, no_rejections)
