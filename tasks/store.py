@@ -143,7 +143,7 @@ def store_delivery(
         staged["staging_report"] = rows
     with ThreadPoolExecutor(max_workers=1) as compressor:
         landed = compressor.submit(_landed_parts, record.sha256, content)  # while rows load
-        with staged_transaction(engine, staged) as connection:
+        with _staged_transaction(engine, staged) as connection:
             seq = next_delivery_seq(connection)
             connection.execute(text(sql_text("delete_replaced_reports")))
             _add_reports(connection, rows, seq)
@@ -155,7 +155,7 @@ def store_delivery(
 
 
 @contextmanager
-def staged_transaction(engine: Engine, staged: dict[str, pl.DataFrame]) -> Iterator[Connection]:
+def _staged_transaction(engine: Engine, staged: dict[str, pl.DataFrame]) -> Iterator[Connection]:
     """Open a write transaction in which each frame of `staged` is a table of the same name."""
     if engine.dialect.name == "sqlite":
         with _sqlite_scratch(staged) as scratch, engine.connect() as connection:
