@@ -1,4 +1,4 @@
--- PostgreSQL's bulk path: one delivery's rejections, COPYed here, then kept by
+-- PostgreSQL's bulk path: one part of a delivery's rejections, COPYed here, then kept by
 -- insert_rejections.
 create temporary table staging_rejection on commit drop as
 select

@@ -8,6 +8,8 @@ keeps what it finished and a re-run picks up the rest without duplicates.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,22 +17,27 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
+from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES
 from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
 from schemas.sources import SourceConfig
 from tasks.extract import Delivery, list_deliveries
-from tasks.parse import parse_delivery
+from tasks.parse import ParsedDelivery, parse_delivery
 from tasks.redact import RedactionCounts, redacted_reports
 from tasks.store import (
     DeliveryRecord,
     advance_watermark,
+    landed_parts,
+    open_delivery_load,
     read_watermark,
-    store_delivery,
     stored_delivery_hashes,
 )
 from tasks.validate import validated_reports
 
 FIRST_WATERMARK = datetime(1900, 1, 1, tzinfo=UTC)
+CHECK_SLICE_ROWS = 250_000
+_NO_REPORTS = pl.DataFrame(schema=REPORT_DTYPES | LINEAGE_DTYPES)
+_NO_REJECTIONS = pl.DataFrame(schema=REJECTION_DTYPES)
 
 
 class RowsDoNotAddUp(RuntimeError):
@@ -58,11 +65,41 @@ class SourceOutcome:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class CheckedDelivery:
+    """A delivery checked whole (nothing stored): its record, reports and rejections."""
+
     record: DeliveryRecord
     reports: pl.DataFrame
     rejections: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A checked part of a delivery: its valid reports, rejections and counts."""
+
+    reports: pl.DataFrame
+    rejections: pl.DataFrame
+    rows_in: int
     redactions: RedactionCounts
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """A delivery's counts, part by part."""
+
+    rows_in: int = 0
+    rows_valid: int = 0
+    rows_quarantined: int = 0
+    redactions: RedactionCounts = field(default_factory=RedactionCounts)
+
+    def __add__(self, part: _Part) -> _Tally:
+        """Return the counts with those of `part` added."""
+        return _Tally(
+            self.rows_in + part.rows_in,
+            self.rows_valid + part.reports.height,
+            self.rows_quarantined + _distinct_rows(part.rejections),
+            self.redactions + part.redactions,
+        )
 
 
 def ingest_source(
@@ -96,56 +133,74 @@ def ingest_source(
         if delivery.sha256 in already:
             outcome = _with_skipped(outcome, delivery.name)
             continue
-        checked = checked_delivery(delivery, reference, quarter, now)
         watermark = now if source.kind == "sql" else None
-        store_delivery(
-            engine, checked.record, delivery.content, checked.reports, checked.rejections, watermark
-        )
+        record = ingest_delivery(engine, delivery, reference, quarter, now, watermark)
         already.add(delivery.sha256)
-        outcome = _with_checked(outcome, checked)
+        outcome = _with_stored(outcome, record)
         logger.info(
             "%s: %s rows in, %s valid, %s quarantined, %s redactions",
             delivery.name,
-            checked.record.rows_in,
-            checked.record.rows_valid,
-            checked.record.rows_quarantined,
-            checked.redactions.total,
+            record.rows_in,
+            record.rows_valid,
+            record.rows_quarantined,
+            _redactions_of(record).total,
         )
     if source.kind == "sql":
         advance_watermark(engine, source.source_id, now)
     return outcome
 
 
+def ingest_delivery(
+    engine: Engine,
+    delivery: Delivery,
+    reference: Reference,
+    quarter: Quarter,
+    now: datetime,
+    watermark: datetime | None,
+) -> DeliveryRecord:
+    """Parse, redact, validate and store one delivery in one transaction; return its record.
+
+    The delivery is read whole (line numbers and headers need it), then checked slice by
+    slice: each slice is redacted and validated while the one before it loads into the
+    warehouse, and its raw bytes are compressed for landing meanwhile.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="raportti-land") as compressor:
+        landed = compressor.submit(landed_parts, delivery.sha256, delivery.content)
+        parsed = parse_delivery(delivery, seq=0)
+        with open_delivery_load(engine, delivery.sha256, str(quarter)) as load:
+            tally = _Tally()
+            for part in _checked_parts(parsed, delivery.municipality_code, reference, now):
+                load.add(part.reports, part.rejections)
+                tally += part
+            record = _record(delivery, quarter, now, tally)
+            load.finish(record, landed.result(), watermark)
+    return record
+
+
 def checked_delivery(
     delivery: Delivery, reference: Reference, quarter: Quarter, now: datetime
-) -> _Checked:
-    """Return a delivery parsed, redacted and validated, with its landing record."""
-    redacted, unreadable, redactions = _parsed_and_redacted(delivery)
-    validated = validated_reports(redacted, delivery.municipality_code, reference, local_date(now))
-    rejections = pl.concat([unreadable, validated.rejections], how="vertical_relaxed")
-    rows_in = redacted.height + _distinct_rows(unreadable)
-    rows_quarantined = _distinct_rows(rejections)
-    if rows_in != validated.reports.height + rows_quarantined:
-        raise RowsDoNotAddUp(
-            f"{delivery.name}: {rows_in} rows in but {validated.reports.height} valid "
-            f"and {rows_quarantined} quarantined"
-        )
-    record = _record(
-        delivery, quarter, now, rows_in, validated.reports.height, rows_quarantined, redactions
-    )
-    return _Checked(record, validated.reports, rejections, redactions)
-
-
-def _parsed_and_redacted(
-    delivery: Delivery,
-) -> tuple[pl.DataFrame, pl.DataFrame, RedactionCounts]:
-    """Return the delivery's readable rows redacted, its unreadable rows, and the redactions.
-
-    The unredacted frame is dropped on return, before validation makes its copies.
-    """
+) -> CheckedDelivery:
+    """Return a delivery parsed, redacted and validated whole, with its landing record."""
     parsed = parse_delivery(delivery, seq=0)
-    redacted, redactions = redacted_reports(parsed.reports)
-    return redacted, parsed.rejections, redactions
+    parts = list(_checked_parts(parsed, delivery.municipality_code, reference, now))
+    return CheckedDelivery(
+        _record(delivery, quarter, now, sum(parts, _Tally())),
+        pl.concat([_NO_REPORTS, *(part.reports for part in parts)]),
+        pl.concat([_NO_REJECTIONS, *(p.rejections for p in parts)], how="vertical_relaxed"),
+    )
+
+
+def _checked_parts(
+    parsed: ParsedDelivery, municipality_code: str, reference: Reference, now: datetime
+) -> Iterator[_Part]:
+    """Yield the delivery's unreadable rows, then its readable rows slice by slice, checked."""
+    if parsed.rejections.height:
+        unreadable = _distinct_rows(parsed.rejections)
+        yield _Part(_NO_REPORTS, parsed.rejections, unreadable, RedactionCounts())
+    for rows in parsed.reports.iter_slices(CHECK_SLICE_ROWS):
+        redacted, redactions = redacted_reports(rows)
+        validated = validated_reports(redacted, municipality_code, reference, local_date(now))
+        yield _Part(validated.reports, validated.rejections, rows.height, redactions)
 
 
 def _distinct_rows(rejections: pl.DataFrame) -> int:
@@ -156,15 +211,13 @@ def _distinct_rows(rejections: pl.DataFrame) -> int:
     )
 
 
-def _record(
-    delivery: Delivery,
-    quarter: Quarter,
-    now: datetime,
-    rows_in: int,
-    rows_valid: int,
-    rows_quarantined: int,
-    redactions: RedactionCounts,
-) -> DeliveryRecord:
+def _record(delivery: Delivery, quarter: Quarter, now: datetime, tally: _Tally) -> DeliveryRecord:
+    """Return the delivery's landing record; raise when its rows do not add up."""
+    if tally.rows_in != tally.rows_valid + tally.rows_quarantined:
+        raise RowsDoNotAddUp(
+            f"{delivery.name}: {tally.rows_in} rows in but {tally.rows_valid} valid "
+            f"and {tally.rows_quarantined} quarantined"
+        )
     return DeliveryRecord(
         source_id=delivery.source_id,
         sha256=delivery.sha256,
@@ -174,12 +227,20 @@ def _record(
         received_at=now,
         quarter=str(quarter),
         size_bytes=len(delivery.content),
-        rows_in=rows_in,
-        rows_valid=rows_valid,
-        rows_quarantined=rows_quarantined,
-        redacted_identity_codes=redactions.identity_codes,
-        redacted_phones=redactions.phones,
-        redacted_emails=redactions.emails,
+        rows_in=tally.rows_in,
+        rows_valid=tally.rows_valid,
+        rows_quarantined=tally.rows_quarantined,
+        redacted_identity_codes=tally.redactions.identity_codes,
+        redacted_phones=tally.redactions.phones,
+        redacted_emails=tally.redactions.emails,
+    )
+
+
+def _redactions_of(record: DeliveryRecord) -> RedactionCounts:
+    return RedactionCounts(
+        identity_codes=record.redacted_identity_codes,
+        phones=record.redacted_phones,
+        emails=record.redacted_emails,
     )
 
 
@@ -187,8 +248,7 @@ def _with_skipped(outcome: SourceOutcome, name: str) -> SourceOutcome:
     return SourceOutcome(**(vars(outcome) | {"skipped": [*outcome.skipped, name]}))
 
 
-def _with_checked(outcome: SourceOutcome, checked: _Checked) -> SourceOutcome:
-    record = checked.record
+def _with_stored(outcome: SourceOutcome, record: DeliveryRecord) -> SourceOutcome:
     return SourceOutcome(
         **(
             vars(outcome)
@@ -197,7 +257,7 @@ def _with_checked(outcome: SourceOutcome, checked: _Checked) -> SourceOutcome:
                 "rows_in": outcome.rows_in + record.rows_in,
                 "rows_valid": outcome.rows_valid + record.rows_valid,
                 "rows_quarantined": outcome.rows_quarantined + record.rows_quarantined,
-                "redactions": outcome.redactions + checked.redactions,
+                "redactions": outcome.redactions + _redactions_of(record),
             }
         )
     )

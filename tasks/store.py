@@ -13,9 +13,10 @@ import io
 import os
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, Row, bindparam, text
+from sqlalchemy import Connection, CursorResult, Engine, Row, bindparam, text
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import Quarter, quarter_of
@@ -33,8 +34,8 @@ KEY_COLUMNS: tuple[str, ...] = ("municipality_code", "report_id")
 STAGED_LINEAGE_COLUMNS: tuple[str, ...] = tuple(c for c in LINEAGE_DTYPES if c != "delivery_seq")
 LANDED_PART_BYTES = 256 * 1024 * 1024
 COPY_SLICE_ROWS = 50_000
-SCRATCH_PREFIX = "raportti-staging-"
 LANDED_CODEC = "zstd"
+SCRATCH_PREFIX = "raportti-staging-"
 
 
 @dataclass(frozen=True)
@@ -89,24 +90,17 @@ def warehouse_rows(reports: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rejection_rows(rejections: pl.DataFrame, record: DeliveryRecord) -> pl.DataFrame:
+def rejection_rows(rejections: pl.DataFrame, quarter: str, sha256: str) -> pl.DataFrame:
     """Return rejections in the warehouse's staging layout (delivery_seq is set on insert)."""
     return rejections.select(
-        pl.lit(record.quarter).alias("quarter"),
+        pl.lit(quarter).alias("quarter"),
         "source_id",
         "municipality_code",
         "report_id",
         "delivery",
-        pl.lit(record.sha256).alias("delivery_sha256"),
+        pl.lit(sha256).alias("delivery_sha256"),
         *list(REJECTION_DTYPES)[4:],
     )
-
-
-def next_delivery_seq(connection: Connection) -> int:
-    """Return the next delivery sequence number, locking it on PostgreSQL."""
-    if connection.dialect.name != "sqlite":
-        connection.execute(text(sql_text("lock_delivery_sequence")))
-    return int(connection.execute(text(sql_text("select_next_delivery_seq"))).scalar_one())
 
 
 def stored_delivery_hashes(engine: Engine, source_id: str) -> set[str]:
@@ -118,88 +112,234 @@ def stored_delivery_hashes(engine: Engine, source_id: str) -> set[str]:
         return {row.sha256 for row in rows}
 
 
-def store_delivery(
-    engine: Engine,
-    record: DeliveryRecord,
-    content: bytes,
-    reports: pl.DataFrame,
-    rejections: pl.DataFrame,
-    watermark: datetime | None = None,
-) -> int:
-    """Store one delivery, its valid reports and its rejections in one transaction.
+class DeliveryLoad(ABC):
+    """One delivery being stored, part by part in delivery order, in one transaction.
 
-    Bulk paths only: the rows go in through Arrow (a scratch SQLite file, attached) or
-    PostgreSQL's COPY, and the contract's duplicate rule is applied by set-based SQL.
-
-    Returns:
-        The delivery's sequence number (its place in the delivery order).
+    `add` returns while its part loads in the background, so the caller can check the
+    next part meanwhile; `finish` records the delivery once every part is in, and
+    nothing is kept unless it is called.
     """
-    rows = warehouse_rows(reports)
-    staged = {
-        "staging_key": rows.select(*KEY_COLUMNS, "updated_at"),
-        "staging_rejection": rejection_rows(rejections, record),
-    }
-    if engine.dialect.name == "sqlite":
-        staged["staging_report"] = rows
-    with ThreadPoolExecutor(max_workers=1) as compressor:
-        landed = compressor.submit(_landed_parts, record.sha256, content)  # while rows load
-        with _staged_transaction(engine, staged) as connection:
-            seq = next_delivery_seq(connection)
-            connection.execute(text(sql_text("delete_replaced_reports")))
-            _add_reports(connection, rows, seq)
-            connection.execute(text(sql_text("insert_rejections")), {"delivery_seq": seq})
-            _insert_delivery(connection, record, seq, landed.result())
+
+    def __init__(self, sha256: str, quarter: str, loader: ThreadPoolExecutor) -> None:
+        self._sha256, self._quarter, self._loader = sha256, quarter, loader
+        self._loading: Future[None] | None = None
+        self.finished = False
+
+    def add(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
+        """Start loading the next part's valid reports and rejections (after the part before)."""
+        self.wait()
+        self._loading = self._loader.submit(self._load_part, reports, rejections)
+
+    def wait(self) -> None:
+        """Wait until the part being loaded is in; raise what its load raised."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.result()
+
+    def finish(
+        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
+    ) -> int:
+        """Record the delivery, its landed parts and the watermark (if any); return its seq."""
+        self.wait()
+        seq = self._complete(record, landed, watermark)
+        self.finished = True
+        return seq
+
+    def _rejection_rows(self, rejections: pl.DataFrame) -> pl.DataFrame:
+        return rejection_rows(rejections, self._quarter, self._sha256)
+
+    @abstractmethod
+    def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None: ...
+
+    @abstractmethod
+    def _complete(
+        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
+    ) -> int: ...
+
+
+class _PostgresLoad(DeliveryLoad):
+    """Each part goes straight into the open transaction by COPY, the duplicate rule applied.
+
+    Applied part by part, the rule gives what it gives on the whole delivery: a row
+    replaces a stored one (an earlier part's too) when it is as recent or more recent.
+    """
+
+    def __init__(
+        self, connection: Connection, sha256: str, quarter: str, loader: ThreadPoolExecutor
+    ) -> None:
+        super().__init__(sha256, quarter, loader)
+        self._connection = connection
+        self._staged: set[str] = set()
+        connection.execute(text(sql_text("lock_delivery_sequence")))
+        self._seq = _next_delivery_seq(connection)
+
+    def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
+        if reports.height:
+            self._load_reports(warehouse_rows(reports))
+        if rejections.height:
+            self._stage("staging_rejection", self._rejection_rows(rejections))
+            self._run("insert_rejections", {"delivery_seq": self._seq})
+
+    def _load_reports(self, rows: pl.DataFrame) -> None:
+        """Add the part's reports: replace the stored ones they outrank, skip the others."""
+        self._stage("staging_key", rows.select(*KEY_COLUMNS, "updated_at"))
+        self._run("delete_replaced_reports")
+        outranking = self._run("select_outranking_keys").all()
+        if outranking:
+            kept = pl.DataFrame(
+                outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row"
+            )
+            rows = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
+        seq = pl.lit(self._seq, pl.Int64)
+        copy_into(self._connection, "report", rows.with_columns(delivery_seq=seq))
+
+    def _stage(self, table: str, frame: pl.DataFrame) -> None:
+        """Make the transaction's temporary `table` hold exactly the rows of `frame`."""
+        if table in self._staged:
+            self._connection.exec_driver_sql(f"truncate {table}")  # names are ours
+        else:
+            self._run(f"create_{table}")
+            self._staged.add(table)
+        copy_into(self._connection, table, frame)
+
+    def _run(self, name: str, parameters: dict[str, object] | None = None) -> CursorResult:
+        return self._connection.execute(text(sql_text(name)), parameters or {})
+
+    def _complete(
+        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
+    ) -> int:
+        _insert_delivery(self._connection, record, self._seq, landed)
+        if watermark is not None:
+            _save_watermark(self._connection, record.source_id, watermark)
+        return self._seq
+
+
+class _SqliteLoad(DeliveryLoad):
+    """Parts are staged through Arrow in a scratch SQLite file, then merged in one transaction.
+
+    Python's sqlite3 has no bulk path, and a second SQLite library (ADBC's) must never
+    open the warehouse file itself (their POSIX locks would clobber each other's), so
+    the rows go through a scratch file of their own that the warehouse attaches at the
+    end. Rows of one key in two parts are resolved by `latest_per_key` before the merge.
+    """
+
+    def __init__(
+        self, engine: Engine, scratch: Path, sha256: str, quarter: str, loader: ThreadPoolExecutor
+    ) -> None:
+        super().__init__(sha256, quarter, loader)
+        self._engine, self._scratch = engine, scratch
+        self._keys: list[pl.DataFrame] = []
+        self._staged_rows = 0
+
+    def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
+        if reports.height:
+            position = pl.int_range(pl.len(), dtype=pl.Int64) + self._staged_rows
+            rows = warehouse_rows(reports).with_columns(staged_position=position)
+            self._keys.append(
+                rows.select(*KEY_COLUMNS, "updated_at", "row_number", "staged_position")
+            )
+            self._staged_rows += rows.height
+            self._ingest("staging_report", rows)
+        if rejections.height:
+            self._ingest("staging_rejection", self._rejection_rows(rejections))
+
+    def _ingest(self, table: str, frame: pl.DataFrame) -> None:
+        with _scratch_cursor(self._scratch) as cursor:
+            arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())  # no string copy
+            cursor.adbc_ingest(table, arrow, mode="create_append")
+
+    def _complete(
+        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
+    ) -> int:
+        self._stage_latest_keys()
+        with _attached_transaction(self._engine, self._scratch) as connection:
+            seq = _next_delivery_seq(connection)
+            for name in ("delete_replaced_reports", "insert_staged_reports", "insert_rejections"):
+                connection.execute(text(sql_text(name)), {"delivery_seq": seq})
+            _insert_delivery(connection, record, seq, landed)
             if watermark is not None:
                 _save_watermark(connection, record.source_id, watermark)
-    return seq
+        return seq
+
+    def _stage_latest_keys(self) -> None:
+        """Stage one key per report (the latest row of the delivery) and drop the other rows."""
+        if not self._keys:
+            return
+        keys = pl.concat(self._keys)
+        latest = latest_per_key(keys)
+        self._ingest("staging_key", latest.select(*KEY_COLUMNS, "updated_at"))
+        if latest.height < keys.height:
+            replaced = keys.join(latest, on="staged_position", how="anti")
+            self._ingest("staging_replaced", replaced.select("staged_position"))
+            with _scratch_cursor(self._scratch) as cursor:
+                cursor.execute(sql_text("delete_staged_replaced"))
 
 
 @contextmanager
-def _staged_transaction(engine: Engine, staged: dict[str, pl.DataFrame]) -> Iterator[Connection]:
-    """Open a write transaction in which each frame of `staged` is a table of the same name."""
-    if engine.dialect.name == "sqlite":
-        with _sqlite_scratch(staged) as scratch, engine.connect() as connection:
-            driver = connection.connection.driver_connection
-            driver.execute("attach database ? as staging", (str(scratch),))
-            try:
-                with connection.begin():
-                    yield connection
-            finally:
-                driver.execute("detach database staging")
-    else:
-        with engine.begin() as connection:
-            for name, frame in staged.items():
-                connection.execute(text(sql_text(f"create_{name}")))
-                copy_into(connection, name, frame)
-            yield connection
+def open_delivery_load(engine: Engine, sha256: str, quarter: str) -> Iterator[DeliveryLoad]:
+    """Open one delivery's load; everything is kept when it finishes, nothing otherwise.
 
-
-def _add_reports(connection: Connection, rows: pl.DataFrame, seq: int) -> None:
-    """Add the delivery's reports that no stored report outranks (those were kept)."""
-    if connection.dialect.name == "sqlite":
-        connection.execute(text(sql_text("insert_staged_reports")), {"delivery_seq": seq})
-        return
-    outranking = connection.execute(text(sql_text("select_outranking_keys"))).all()
-    if outranking:
-        kept = pl.DataFrame(outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row")
-        rows = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
-    copy_into(connection, "report", rows.with_columns(delivery_seq=pl.lit(seq, pl.Int64)))
+    Raises:
+        RuntimeError: the block ended without `DeliveryLoad.finish`.
+    """
+    with ExitStack() as stack:
+        loader = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="raportti-load"))
+        if engine.dialect.name == "sqlite":
+            scratch = stack.enter_context(_sqlite_scratch())
+            load: DeliveryLoad = _SqliteLoad(engine, scratch, sha256, quarter, loader)
+        else:
+            connection = stack.enter_context(engine.begin())
+            load = _PostgresLoad(connection, sha256, quarter, loader)
+        stack.callback(loader.shutdown)  # runs first: no part loads after the block
+        yield load
+        if not load.finished:
+            raise RuntimeError(f"the load of delivery {sha256} ended before it finished")
 
 
 @contextmanager
-def _sqlite_scratch(staged: dict[str, pl.DataFrame]) -> Iterator[Path]:
-    """Write `staged` as tables of a scratch SQLite file through Arrow; remove it afterwards."""
+def _sqlite_scratch() -> Iterator[Path]:
+    """Create a scratch SQLite file for one delivery's staged rows; remove it afterwards."""
     _remove_abandoned_scratch(Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as folder:
         path = Path(folder) / "staging.db"
-        with adbc_sqlite.connect(str(path), autocommit=True) as scratch, scratch.cursor() as cursor:
-            cursor.execute(f"pragma page_size={SQLITE_PAGE_BYTES}")
-            cursor.execute("pragma journal_mode=off")
-            cursor.execute("pragma synchronous=off")
-            for name, frame in staged.items():
-                arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())  # no string copy
-                cursor.adbc_ingest(name, arrow, mode="create")
+        with _scratch_cursor(path) as cursor:
+            for table, empty in _empty_staging().items():
+                cursor.adbc_ingest(table, empty.to_arrow(), mode="create")
         yield path
+
+
+def _empty_staging() -> dict[str, pl.DataFrame]:
+    """Return the scratch file's tables, empty: the merge reads them even when a part had none."""
+    no_reports = warehouse_rows(pl.DataFrame(schema=REPORT_DTYPES | LINEAGE_DTYPES))
+    no_rejections = rejection_rows(pl.DataFrame(schema=REJECTION_DTYPES), "", "")
+    return {
+        "staging_report": no_reports.with_columns(staged_position=pl.lit(0, pl.Int64)),
+        "staging_key": no_reports.select(*KEY_COLUMNS, "updated_at"),
+        "staging_rejection": no_rejections,
+    }
+
+
+@contextmanager
+def _scratch_cursor(path: Path) -> Iterator[adbc_sqlite.Cursor]:
+    """Open the scratch file through ADBC (no journal, no syncs: it is thrown away)."""
+    with adbc_sqlite.connect(str(path), autocommit=True) as scratch, scratch.cursor() as cursor:
+        cursor.execute(f"pragma page_size={SQLITE_PAGE_BYTES}")
+        cursor.execute("pragma journal_mode=off")
+        cursor.execute("pragma synchronous=off")
+        yield cursor
+
+
+@contextmanager
+def _attached_transaction(engine: Engine, scratch: Path) -> Iterator[Connection]:
+    """Open a write transaction on the warehouse with the scratch file attached as `staging`."""
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("attach database ? as staging", (str(scratch),))
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            driver.execute("detach database staging")
 
 
 def _remove_abandoned_scratch(folder: Path) -> None:
@@ -218,6 +358,31 @@ def _process_exists(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def store_delivery(
+    engine: Engine,
+    record: DeliveryRecord,
+    content: bytes,
+    reports: pl.DataFrame,
+    rejections: pl.DataFrame,
+    watermark: datetime | None = None,
+) -> int:
+    """Store one delivery, its valid reports and its rejections in one transaction.
+
+    Bulk paths only: the rows go in through Arrow (a scratch SQLite file, attached) or
+    PostgreSQL's COPY, and the contract's duplicate rule is applied by set-based SQL.
+
+    Returns:
+        The delivery's sequence number (its place in the delivery order).
+    """
+    with open_delivery_load(engine, record.sha256, record.quarter) as load:
+        load.add(reports, rejections)
+        return load.finish(record, landed_parts(record.sha256, content), watermark)
+
+
+def _next_delivery_seq(connection: Connection) -> int:
+    return int(connection.execute(text(sql_text("select_next_delivery_seq"))).scalar_one())
 
 
 def copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
@@ -262,7 +427,7 @@ def _insert_delivery(
     connection.execute(text(sql_text("insert_landed_content")), parts)
 
 
-def _landed_parts(sha256: str, content: bytes) -> list[dict[str, object]]:
+def landed_parts(sha256: str, content: bytes) -> list[dict[str, object]]:
     """Return `content` as `landed_content` rows: parts of at most LANDED_PART_BYTES, compressed."""
     view = memoryview(content)
     starts = range(0, max(len(content), 1), LANDED_PART_BYTES)
