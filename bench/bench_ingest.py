@@ -136,6 +136,7 @@ def _fresh_pg_warehouse(admin_url: str) -> str:
 
 
 def _measure_in_child(kind: str, base_dir: Path, warehouse_url: str, env: dict[str, str]) -> None:
+    os.sync()  # the last step's writes reach the disk now, not during this measurement
     command = [sys.executable, __file__, "--measure", kind, "--base-dir", str(base_dir)]
     command += ["--warehouse", warehouse_url]
     subprocess.run(command, check=True, env={**os.environ, **env})
