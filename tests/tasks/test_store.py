@@ -21,6 +21,7 @@ from tasks.store import (
     SCRATCH_PREFIX,
     DeliveryRecord,
     LandedContentMismatch,
+    open_delivery_load,
     read_cell_lineage,
     read_landed_content,
     read_open_rejections,
@@ -136,6 +137,19 @@ def test_a_failed_store_leaves_nothing_behind(warehouse_url: str) -> None:
     assert stored_delivery_hashes(engine, "698-sql") == set()
     assert read_open_rejections(engine, Q3).is_empty()
     assert read_watermark(engine, "698-sql") is None
+
+
+def test_a_load_left_before_it_finishes_keeps_nothing(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    with (
+        pytest.raises(RuntimeError, match="ended before it finished"),
+        open_delivery_load(engine, "a" * 64, str(Q3)) as load,
+    ):
+        load.add(report_frame([report_row("R1")]), _rejection("R2"))
+
+    assert read_reports(engine, [Q3]).is_empty()
+    assert read_open_rejections(engine, Q3).is_empty()
+    assert stored_delivery_hashes(engine, "698-sql") == set()
 
 
 def test_the_bulk_load_cleans_up_after_a_failure_and_the_next_store_succeeds(
