@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import io
 import os
 import re
 import urllib.error
@@ -309,9 +310,11 @@ def _postgres_extract(
         described = pgsql.SQL("select * from (\n{}\n) as q limit 0").format(inner)
         cursor.execute(described, compiled.params)
         columns = [(item.name, _pg_type(raw, item.type_code)) for item in cursor.description]
+        content = io.BytesIO()  # grows in place: no second copy of the extract at the end
         with cursor.copy(_pg_copy(inner, columns), compiled.params) as copy:
-            blocks = [bytes(block) for block in copy]
-        return cursor.rowcount, b"".join(blocks)
+            for block in copy:
+                content.write(block)
+        return cursor.rowcount, content.getvalue()
 
 
 def _pg_type(raw: psycopg.Connection, oid: int) -> str:
