@@ -127,10 +127,10 @@ class DeliveryLoad(ABC):
 
     def add(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
         """Start loading the next part's valid reports and rejections (after the part before)."""
-        self.wait()
+        self._wait()
         self._loading = self._loader.submit(self._load_part, reports, rejections)
 
-    def wait(self) -> None:
+    def _wait(self) -> None:
         """Wait until the part being loaded is in; raise what its load raised."""
         loading, self._loading = self._loading, None
         if loading is not None:
@@ -140,7 +140,7 @@ class DeliveryLoad(ABC):
         self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
     ) -> int:
         """Record the delivery, its landed parts and the watermark (if any); return its seq."""
-        self.wait()
+        self._wait()
         seq = self._complete(record, landed, watermark)
         self.finished = True
         return seq
@@ -186,10 +186,10 @@ class _PostgresLoad(DeliveryLoad):
         self._run("delete_replaced_reports")
         outranking = self._run("select_outranking_keys").all()
         if outranking:
-            kept = pl.DataFrame(
+            outranked = pl.DataFrame(
                 outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row"
             )
-            rows = rows.join(kept, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
+            rows = rows.join(outranked, on=list(KEY_COLUMNS), how="anti", maintain_order="left")
         seq = pl.lit(self._seq, pl.Int64)
         copy_into(self._connection, "report", rows.with_columns(delivery_seq=seq))
 
