@@ -47,7 +47,7 @@ from schemas.reference import load_reference
 from schemas.sources import SourceConfig
 from tasks.extract import Delivery, list_deliveries
 from tasks.ingest import FIRST_WATERMARK, checked_delivery, ingest_delivery
-from tasks.store import DeliveryRecord, copy_into, warehouse_rows
+from tasks.store import DeliveryRecord, copy_into, sqlite_text_rows, warehouse_rows
 from tasks.warehouse import connect_warehouse
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -95,7 +95,7 @@ def measure_floor(base_dir: Path, warehouse_url: str) -> None:
     rows = warehouse_rows(checked.reports).with_columns(delivery_seq=pl.lit(1, pl.Int64))
     started = time.perf_counter()
     if engine.dialect.name == "sqlite":
-        _adbc_insert(make_url(warehouse_url).database or "", rows)
+        _adbc_insert(make_url(warehouse_url).database or "", sqlite_text_rows(rows))
     else:
         with engine.begin() as connection:
             copy_into(connection, "report", rows)

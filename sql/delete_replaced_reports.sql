@@ -1,5 +1,6 @@
--- Remove the stored reports that the delivery in staging_key replaces (contract §1): its row
--- is as recent or more recent, and on equal updated_at the later delivery (this one) wins.
+-- SQLite's bulk path: remove the stored reports that the delivery in staging_key replaces
+-- (contract §1): its row is as recent or more recent, and on equal updated_at the later
+-- delivery (this one) wins.
 -- Driven from staging_key through the primary key, so its cost follows the delivery's size,
 -- not the warehouse's (a correlated `exists` made both databases scan all of report).
 delete from report

@@ -167,13 +167,13 @@ def ingest_delivery(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="raportti-land") as compressor:
         landed = compressor.submit(landed_parts, delivery.sha256, delivery.content)
         parsed = parse_delivery(delivery, seq=0)
-        with open_delivery_load(engine, delivery.sha256, str(quarter)) as load:
+        with open_delivery_load(engine, delivery.sha256, str(quarter), landed.result) as load:
             tally = _Tally()
             for part in _checked_parts(parsed, delivery.municipality_code, reference, now):
                 load.add(part.reports, part.rejections)
                 tally += part
             record = _record(delivery, quarter, now, tally)
-            load.finish(record, landed.result(), watermark)
+            load.finish(record, watermark)
     return record
 
 

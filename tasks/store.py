@@ -9,33 +9,37 @@ behind, and a run that is simply started again stores nothing twice.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 import pyarrow as pa
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, CursorResult, Engine, Row, bindparam, text
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import Quarter, quarter_of
+from tasks.copy_binary import COPY_HEADER, COPY_TRAILER, binary_tuples
 from tasks.warehouse import SQLITE_PAGE_BYTES, db_timestamp, sql_text
 
 KEY_COLUMNS: tuple[str, ...] = ("municipality_code", "report_id")
 STAGED_LINEAGE_COLUMNS: tuple[str, ...] = tuple(c for c in LINEAGE_DTYPES if c != "delivery_seq")
 LANDED_PART_BYTES = 256 * 1024 * 1024
-COPY_SLICE_ROWS = 50_000
+COPY_SLICE_ROWS = 10_000
 LANDED_CODEC = "zstd"
 SCRATCH_PREFIX = "raportti-staging-"
+
+LandedParts = Callable[[], list[dict[str, object]]]
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,20 @@ def warehouse_rows(reports: pl.DataFrame) -> pl.DataFrame:
         "municipality_code",
         "report_id",
         quarter_of("submitted_on").alias("quarter"),
-        pl.col("submitted_on").dt.strftime("%Y-%m-%d"),
-        pl.col("updated_at").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%6f+00:00"),
+        "submitted_on",
+        pl.col("updated_at").dt.convert_time_zone("UTC"),
         *REPORT_FIELDS[4:6],
         pl.col("secondary_themes").list.join("|"),
         *REPORT_FIELDS[7:],
         *STAGED_LINEAGE_COLUMNS,
+    )
+
+
+def sqlite_text_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Return warehouse rows with their dates and times as the text that SQLite stores."""
+    return rows.with_columns(
+        pl.col("submitted_on").dt.strftime("%Y-%m-%d"),
+        pl.col("updated_at").dt.strftime("%Y-%m-%d %H:%M:%S.%6f+00:00"),
     )
 
 
@@ -117,11 +129,15 @@ class DeliveryLoad(ABC):
 
     `add` returns while its part loads in the background, so the caller can check the
     next part meanwhile; `finish` records the delivery once every part is in, and
-    nothing is kept unless it is called.
+    nothing is kept unless it is called. `landed` returns the delivery's landed parts
+    (see `landed_parts`) when the load stores them, which may be before the first part.
     """
 
-    def __init__(self, sha256: str, quarter: str, loader: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, sha256: str, quarter: str, loader: ThreadPoolExecutor, landed: LandedParts
+    ) -> None:
         self._sha256, self._quarter, self._loader = sha256, quarter, loader
+        self._landed = landed
         self._loading: Future[None] | None = None
         self.finished = False
 
@@ -136,12 +152,10 @@ class DeliveryLoad(ABC):
         if loading is not None:
             loading.result()
 
-    def finish(
-        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
-    ) -> int:
-        """Record the delivery, its landed parts and the watermark (if any); return its seq."""
+    def finish(self, record: DeliveryRecord, watermark: datetime | None) -> int:
+        """Record the delivery and the watermark (if any); return the delivery's seq."""
         self._wait()
-        seq = self._complete(record, landed, watermark)
+        seq = self._complete(record, watermark)
         self.finished = True
         return seq
 
@@ -152,9 +166,7 @@ class DeliveryLoad(ABC):
     def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None: ...
 
     @abstractmethod
-    def _complete(
-        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
-    ) -> int: ...
+    def _complete(self, record: DeliveryRecord, watermark: datetime | None) -> int: ...
 
 
 class _PostgresLoad(DeliveryLoad):
@@ -162,16 +174,23 @@ class _PostgresLoad(DeliveryLoad):
 
     Applied part by part, the rule gives what it gives on the whole delivery: a row
     replaces a stored one (an earlier part's too) when it is as recent or more recent.
+    The landed parts go in first, while the caller checks the first part.
     """
 
     def __init__(
-        self, connection: Connection, sha256: str, quarter: str, loader: ThreadPoolExecutor
+        self,
+        connection: Connection,
+        sha256: str,
+        quarter: str,
+        loader: ThreadPoolExecutor,
+        landed: LandedParts,
     ) -> None:
-        super().__init__(sha256, quarter, loader)
+        super().__init__(sha256, quarter, loader, landed)
         self._connection = connection
         self._staged: set[str] = set()
         connection.execute(text(sql_text("lock_delivery_sequence")))
         self._seq = _next_delivery_seq(connection)
+        self._loading = loader.submit(lambda: _insert_landed_content(connection, landed()))
 
     def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
         if reports.height:
@@ -183,8 +202,7 @@ class _PostgresLoad(DeliveryLoad):
     def _load_reports(self, rows: pl.DataFrame) -> None:
         """Add the part's reports: replace the stored ones they outrank, skip the others."""
         self._stage("staging_key", rows.select(*KEY_COLUMNS, "updated_at"))
-        self._run("delete_replaced_reports")
-        outranking = self._run("select_outranking_keys").all()
+        outranking = self._run("delete_replaced_select_outranking_keys").all()
         if outranking:
             outranked = pl.DataFrame(
                 outranking, schema=dict.fromkeys(KEY_COLUMNS, pl.String), orient="row"
@@ -205,10 +223,8 @@ class _PostgresLoad(DeliveryLoad):
     def _run(self, name: str, parameters: dict[str, object] | None = None) -> CursorResult:
         return self._connection.execute(text(sql_text(name)), parameters or {})
 
-    def _complete(
-        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
-    ) -> int:
-        _insert_delivery(self._connection, record, self._seq, landed)
+    def _complete(self, record: DeliveryRecord, watermark: datetime | None) -> int:
+        _insert_delivery(self._connection, record, self._seq)
         if watermark is not None:
             _save_watermark(self._connection, record.source_id, watermark)
         return self._seq
@@ -224,9 +240,15 @@ class _SqliteLoad(DeliveryLoad):
     """
 
     def __init__(
-        self, engine: Engine, scratch: Path, sha256: str, quarter: str, loader: ThreadPoolExecutor
+        self,
+        engine: Engine,
+        scratch: Path,
+        sha256: str,
+        quarter: str,
+        loader: ThreadPoolExecutor,
+        landed: LandedParts,
     ) -> None:
-        super().__init__(sha256, quarter, loader)
+        super().__init__(sha256, quarter, loader, landed)
         self._engine, self._scratch = engine, scratch
         self._keys: list[pl.DataFrame] = []
         self._staged_rows = 0
@@ -234,7 +256,7 @@ class _SqliteLoad(DeliveryLoad):
     def _load_part(self, reports: pl.DataFrame, rejections: pl.DataFrame) -> None:
         if reports.height:
             position = pl.int_range(pl.len(), dtype=pl.Int64) + self._staged_rows
-            rows = warehouse_rows(reports).with_columns(staged_position=position)
+            rows = sqlite_text_rows(warehouse_rows(reports)).with_columns(staged_position=position)
             self._keys.append(
                 rows.select(*KEY_COLUMNS, "updated_at", "row_number", "staged_position")
             )
@@ -248,15 +270,15 @@ class _SqliteLoad(DeliveryLoad):
             arrow = frame.to_arrow(compat_level=pl.CompatLevel.newest())  # no string copy
             cursor.adbc_ingest(table, arrow, mode="create_append")
 
-    def _complete(
-        self, record: DeliveryRecord, landed: list[dict[str, object]], watermark: datetime | None
-    ) -> int:
+    def _complete(self, record: DeliveryRecord, watermark: datetime | None) -> int:
         self._stage_latest_keys()
+        landed = self._landed()
         with _attached_transaction(self._engine, self._scratch) as connection:
             seq = _next_delivery_seq(connection)
             for name in ("delete_replaced_reports", "insert_staged_reports", "insert_rejections"):
                 connection.execute(text(sql_text(name)), {"delivery_seq": seq})
-            _insert_delivery(connection, record, seq, landed)
+            _insert_delivery(connection, record, seq)
+            _insert_landed_content(connection, landed)
             if watermark is not None:
                 _save_watermark(connection, record.source_id, watermark)
         return seq
@@ -276,8 +298,13 @@ class _SqliteLoad(DeliveryLoad):
 
 
 @contextmanager
-def open_delivery_load(engine: Engine, sha256: str, quarter: str) -> Iterator[DeliveryLoad]:
+def open_delivery_load(
+    engine: Engine, sha256: str, quarter: str, landed: LandedParts
+) -> Iterator[DeliveryLoad]:
     """Open one delivery's load; everything is kept when it finishes, nothing otherwise.
+
+    `landed` returns the delivery's landed parts (see `landed_parts`); it is called once,
+    from the load's own thread on PostgreSQL.
 
     Raises:
         RuntimeError: the block ended without `DeliveryLoad.finish`.
@@ -286,10 +313,10 @@ def open_delivery_load(engine: Engine, sha256: str, quarter: str) -> Iterator[De
         loader = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="raportti-load"))
         if engine.dialect.name == "sqlite":
             scratch = stack.enter_context(_sqlite_scratch())
-            load: DeliveryLoad = _SqliteLoad(engine, scratch, sha256, quarter, loader)
+            load: DeliveryLoad = _SqliteLoad(engine, scratch, sha256, quarter, loader, landed)
         else:
             connection = stack.enter_context(engine.begin())
-            load = _PostgresLoad(connection, sha256, quarter, loader)
+            load = _PostgresLoad(connection, sha256, quarter, loader, landed)
         stack.callback(loader.shutdown)  # runs first: no part loads after the block
         yield load
         if not load.finished:
@@ -310,7 +337,9 @@ def _sqlite_scratch() -> Iterator[Path]:
 
 def _empty_staging() -> dict[str, pl.DataFrame]:
     """Return the scratch file's tables, empty: the merge reads them even when a part had none."""
-    no_reports = warehouse_rows(pl.DataFrame(schema=REPORT_DTYPES | LINEAGE_DTYPES))
+    no_reports = sqlite_text_rows(
+        warehouse_rows(pl.DataFrame(schema=REPORT_DTYPES | LINEAGE_DTYPES))
+    )
     no_rejections = rejection_rows(pl.DataFrame(schema=REJECTION_DTYPES), "", "")
     return {
         "staging_report": no_reports.with_columns(staged_position=pl.lit(0, pl.Int64)),
@@ -376,9 +405,10 @@ def store_delivery(
     Returns:
         The delivery's sequence number (its place in the delivery order).
     """
-    with open_delivery_load(engine, record.sha256, record.quarter) as load:
+    landed = partial(landed_parts, record.sha256, content)
+    with open_delivery_load(engine, record.sha256, record.quarter, landed) as load:
         load.add(reports, rejections)
-        return load.finish(record, landed_parts(record.sha256, content), watermark)
+        return load.finish(record, watermark)
 
 
 def _next_delivery_seq(connection: Connection) -> int:
@@ -386,15 +416,20 @@ def _next_delivery_seq(connection: Connection) -> int:
 
 
 def copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
-    """Bulk-load `frame` into PostgreSQL's `table` with COPY, streamed in slices (CSV)."""
+    """Bulk-load `frame` into PostgreSQL's `table` with binary COPY, streamed in slices.
+
+    The frame's column types must be those of the table's columns (see
+    `tasks.copy_binary`). A queued writer sends each slice from a thread of its own,
+    so the next slice is encoded while the server reads the one before.
+    """
     columns = ", ".join(frame.columns)
-    statement = f"copy {table} ({columns}) from stdin with (format csv)"  # names are ours
+    statement = f"copy {table} ({columns}) from stdin with (format binary)"  # names are ours
     cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(statement) as copy:
+    with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+        copy.write(COPY_HEADER)
         for part in frame.iter_slices(COPY_SLICE_ROWS):
-            buffer = io.BytesIO()
-            part.write_csv(buffer, include_header=False)
-            copy.write(buffer.getbuffer())
+            copy.write(binary_tuples(part))
+        copy.write(COPY_TRAILER)
 
 
 def advance_watermark(engine: Engine, source_id: str, until: datetime) -> None:
@@ -419,11 +454,12 @@ def _save_watermark(connection: Connection, source_id: str, until: datetime) -> 
     connection.execute(text(sql_text("upsert_watermark")), parameters)
 
 
-def _insert_delivery(
-    connection: Connection, record: DeliveryRecord, seq: int, parts: list[dict[str, object]]
-) -> None:
+def _insert_delivery(connection: Connection, record: DeliveryRecord, seq: int) -> None:
     parameters = asdict(record) | {"seq": seq, "received_at": db_timestamp(record.received_at)}
     connection.execute(text(sql_text("insert_delivery")), parameters)
+
+
+def _insert_landed_content(connection: Connection, parts: list[dict[str, object]]) -> None:
     connection.execute(text(sql_text("insert_landed_content")), parts)
 
 

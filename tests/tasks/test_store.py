@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +22,8 @@ from tasks.store import (
     SCRATCH_PREFIX,
     DeliveryRecord,
     LandedContentMismatch,
+    landed_hashes_starting_with,
+    landed_parts,
     open_delivery_load,
     read_cell_lineage,
     read_landed_content,
@@ -141,15 +144,17 @@ def test_a_failed_store_leaves_nothing_behind(warehouse_url: str) -> None:
 
 def test_a_load_left_before_it_finishes_keeps_nothing(warehouse_url: str) -> None:
     engine = connect_warehouse(warehouse_url)
+    landed = partial(landed_parts, "a" * 64, b"delivered bytes")
     with (
         pytest.raises(RuntimeError, match="ended before it finished"),
-        open_delivery_load(engine, "a" * 64, str(Q3)) as load,
+        open_delivery_load(engine, "a" * 64, str(Q3), landed) as load,
     ):
         load.add(report_frame([report_row("R1")]), _rejection("R2"))
 
     assert read_reports(engine, [Q3]).is_empty()
     assert read_open_rejections(engine, Q3).is_empty()
     assert stored_delivery_hashes(engine, "698-sql") == set()
+    assert landed_hashes_starting_with(engine, "a") == []
 
 
 def test_the_bulk_load_cleans_up_after_a_failure_and_the_next_store_succeeds(
