@@ -15,7 +15,6 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from schemas.reference import Reference, load_reference
 from schemas.settings import Settings
 from tasks.artifacts import (
     quarantine_by_municipality,
@@ -33,10 +32,6 @@ def ran_on() -> str:
     return f"{socket.gethostname()} ({f'worker {worker}' if worker else 'no worker'})"
 
 
-def _reference(settings: Settings) -> Reference:
-    return load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
-
-
 @task(name="record-run-artifacts", retries=2, cache_policy=NO_CACHE)
 def record_run_artifacts(summary: RunSummary, rejections: pl.DataFrame, settings: Settings) -> None:
     """Publish the run's summary and its quarantined rows per municipality as artifacts."""
@@ -48,7 +43,7 @@ def record_run_artifacts(summary: RunSummary, rejections: pl.DataFrame, settings
         description=f"What the quarterly run of {summary.quarter} read, kept and published",
     )
     create_table_artifact(
-        table=quarantine_by_municipality(rejections, _reference(settings)),
+        table=quarantine_by_municipality(rejections, settings.reference()),
         key=f"quarantine-{key}",
         description=f"Rejected rows of {summary.quarter} waiting for a correction (counts only)",
     )
@@ -63,7 +58,7 @@ def record_check_artifacts(checks: list[SourceCheck], settings: Settings) -> Non
         description="Rows in the waiting deliveries that the quarterly run would reject",
     )
     create_table_artifact(
-        table=submissions_by_municipality(checks, _reference(settings)),
+        table=submissions_by_municipality(checks, settings.reference()),
         key="check-submissions-rejected",
         description="Waiting deliveries with rejected rows or unreadable files (counts only)",
     )

@@ -95,9 +95,9 @@ def _check_sources(sources: Path) -> None:
 
 
 def _check_municipalities(codes: list[str] | None) -> None:
-    from schemas.reference import load_reference
+    from schemas.settings import Settings
 
-    known = load_reference().municipality_codes
+    known = Settings().reference().municipality_codes
     for code in codes or []:
         if code not in known:
             fail(
@@ -262,11 +262,13 @@ def check(
     Exit 0 when every row is valid, 1 when some are not, 2 when a file cannot be read.
     Example: raportti check inbox/851/raportit.csv --municipality 851 --lang fi
     """
+    from schemas.settings import Settings
     from tasks.check import check_files
 
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
-    outcome = check_files(files, municipality, lang, encoding)
+    _check_municipalities([municipality])
+    outcome = check_files(files, municipality, lang, encoding, Settings().reference())
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:

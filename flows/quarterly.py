@@ -71,7 +71,9 @@ def quarterly_brief(
     period = choose_quarter(quarter)
     with quarter_lock(settings, period, wait_minutes):
         run_id = start_run_log(settings, period, "quarterly-brief")
-        sources = read_sources(settings.sources_file, municipalities)
+        sources = read_sources(
+            settings.sources_file, municipalities, settings.reference().municipality_codes
+        )
         outcomes = ingest_sources(sources, settings, period)
         findings = check_quality(settings, period)
         rejections = read_rejections(settings, period)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
@@ -34,7 +35,6 @@ from flows import progress
 from flows.lock import source_lock
 from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
-from schemas.reference import Reference, load_reference
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
 from tasks.aggregate import (
@@ -82,10 +82,6 @@ class QuarterFigures:
     valid_reports: int
 
 
-def _reference(settings: Settings) -> Reference:
-    return load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
-
-
 def _retry_only_unavailable(_task: object, _run: object, state: State) -> bool:
     """Retry a source only when it was unreachable: not on bad content, not after a timeout."""
     error = state.result(raise_on_failure=False, _sync=True)  # called inside the task's loop
@@ -125,9 +121,14 @@ def finish_run_log(settings: Settings, run_id: str, summary: RunSummary) -> None
 
 
 @task(name="read-sources", cache_policy=NO_CACHE)
-def read_sources(sources_file: Path, municipalities: list[str] | None) -> SourcesConfig:
-    """Return the configured sources, limited to `municipalities` when given."""
-    return load_sources(sources_file).only(municipalities)
+def read_sources(
+    sources_file: Path, municipalities: list[str] | None, known_codes: Collection[str]
+) -> SourcesConfig:
+    """Return the configured sources, limited to `municipalities` when given.
+
+    A source of a municipality that `known_codes` lacks makes the file invalid.
+    """
+    return load_sources(sources_file, known_codes).only(municipalities)
 
 
 def source_fingerprint(source: SourceConfig, base_dir: Path) -> str:
@@ -169,7 +170,7 @@ def _ingest_now(
     engine = connect_warehouse(settings.warehouse_url())
     with source_lock(engine, source.source_id, wait_seconds=SOURCE_TIMEOUT_SECONDS):
         now = datetime.now(UTC)
-        return ingest_source(source, base_dir, engine, _reference(settings), quarter, now, logger)
+        return ingest_source(source, base_dir, engine, settings.reference(), quarter, now, logger)
 
 
 @task(
@@ -267,7 +268,7 @@ def check_quality(settings: Settings, quarter: Quarter) -> list[Finding]:
     """Run the Great Expectations gate on the stored quarter."""
     docs_dir = (settings.out_dir / str(quarter) / "quality").resolve()
     with progress.step("checking quality"):
-        findings = quality_gate(settings.warehouse_url(), quarter, _reference(settings), docs_dir)
+        findings = quality_gate(settings.warehouse_url(), quarter, settings.reference(), docs_dir)
     get_run_logger().info("quality gate: %s findings", len(findings))
     return findings
 
@@ -285,7 +286,7 @@ def aggregate_quarter(
     reports: pl.DataFrame, quarter: Quarter, settings: Settings
 ) -> QuarterFigures:
     """Return the published cube, trends, mix, mentions, lineage and quotable proposals."""
-    reference = _reference(settings)
+    reference = settings.reference()
     threshold = settings.suppression_threshold
     current = reports.filter(pl.col("submitted_on").is_between(quarter.first_day, quarter.last_day))
     figures = QuarterFigures(
@@ -331,7 +332,7 @@ def compose_brief(
         findings,
         failed,
         rejected.sort("municipality_code"),
-        _reference(settings),
+        settings.reference(),
         settings.suppression_threshold,
     )
 

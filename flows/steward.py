@@ -12,7 +12,6 @@ from prefect.states import State
 from flows.artifacts import record_check_artifacts
 from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
 from flows.steps import owed_after_resend, quarters_between, read_sources, run_settings
-from schemas.reference import load_reference
 from schemas.settings import Settings
 from schemas.sources import SourceConfig
 from tasks.submissions import SourceCheck, check_source_deliveries
@@ -62,9 +61,7 @@ def resend_brief(quarter: QuarterText, out_dir: Path = Path("outputs")) -> list[
 @task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
 def check_source(source: SourceConfig, base_dir: Path, settings: Settings) -> SourceCheck:
     """Validate one source's waiting files without storing anything."""
-    reference = (
-        load_reference(settings.reference_dir) if settings.reference_dir else load_reference()
-    )
+    reference = settings.reference()
     check = check_source_deliveries(source, base_dir, reference, datetime.now(UTC))
     get_run_logger().info(
         "%s: %s files, %s rows, %s rejected, %s unreadable",
@@ -96,7 +93,9 @@ def check_submissions(
         Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
     """
     settings = run_settings(Settings().out_dir, sources_file)
-    sources = read_sources(settings.sources_file, municipalities)
+    sources = read_sources(
+        settings.sources_file, municipalities, settings.reference().municipality_codes
+    )
     futures = check_source.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
     checks = [
         _check_or_failure(source, future.wait() or future.state)

@@ -14,8 +14,12 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from flows import progress
@@ -135,6 +139,21 @@ def _explained_types() -> tuple[type[BaseException], ...]:
     return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError)
 
 
+def _first_problem(error: ValidationError) -> str:
+    """Return a validation error's first problem as `[[source]] n field: what is wrong`."""
+    problem = error.errors()[0]
+    where = " ".join(_location_part(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def _location_part(part: str | int) -> str:
+    """Return one step of an error's location as the sources file reads (1-based tables)."""
+    if part == "sources":
+        return "[[source]]"
+    return str(part + 1) if isinstance(part, int) else part
+
+
 def explanation(error: BaseException, warehouse_url: str, sources: str) -> Explanation:
     """Return what a person should read about `error`, and do."""
     import httpx
@@ -149,6 +168,8 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
         return Explanation(error.message, f"{error.fix}, or add --wait 30 to wait for it", 2)
     if isinstance(error, WarehouseTooNew):
         return Explanation(error.message, error.fix, 2)
+    if isinstance(error, pydantic.ValidationError):
+        first_line = _first_problem(error)
     if isinstance(error, tomllib.TOMLDecodeError | pydantic.ValidationError):
         return Explanation(
             f"{sources} is not a valid sources file: {first_line}",

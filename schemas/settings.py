@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.reference import PACKAGED_REFERENCE_DIR, Reference, load_reference
+
 DEFAULT_OUTPUT_DIR = Path("outputs")
 
 
@@ -30,6 +32,10 @@ class Settings(BaseSettings):
     smtp_password_block: str | None = Field(None, description="Prefect Secret block name")
     mail_from: str = Field("raportti@lapha.fi", description="Sender address of the briefs")
     mail_to: list[str] = Field(default_factory=list, description="Distribution list")
+
+    def reference(self) -> Reference:
+        """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""
+        return load_reference(self.reference_dir or PACKAGED_REFERENCE_DIR)
 
     def warehouse_url(self) -> str:
         """Return the warehouse URL: the configured one, else SQLite under the output folder."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 SourceKind = Literal["sql", "csv", "xlsx", "json"]
 
@@ -32,6 +33,15 @@ class SourceConfig(BaseModel):
             raise ValueError(f"json source {self.municipality_code} needs path or url")
         if self.kind in ("csv", "xlsx") and not self.path:
             raise ValueError(f"{self.kind} source {self.municipality_code} needs path")
+        return self
+
+    @model_validator(mode="after")
+    def _municipality_is_known(self, info: ValidationInfo) -> SourceConfig:
+        known = (info.context or {}).get("municipality_codes")
+        if known is not None and self.municipality_code not in known:
+            raise ValueError(
+                f"municipality_code {self.municipality_code} is not in municipalities.csv"
+            )
         return self
 
     @property
@@ -64,8 +74,16 @@ class SourcesConfig(BaseModel):
         return SourcesConfig(base_dir=self.base_dir, sources=kept)
 
 
-def load_sources(path: Path) -> SourcesConfig:
-    """Return the sources configured in the TOML file at `path`."""
+def load_sources(path: Path, municipality_codes: Collection[str] | None = None) -> SourcesConfig:
+    """Return the sources configured in the TOML file at `path`.
+
+    Args:
+        path: the sources.toml file.
+        municipality_codes: the known codes; a source of another code is an error.
+    """
     with path.open("rb") as handle:
         document = tomllib.load(handle)
-    return SourcesConfig(base_dir=path.resolve().parent, sources=document.get("source", []))
+    return SourcesConfig.model_validate(
+        {"base_dir": path.resolve().parent, "sources": document.get("source", [])},
+        context={"municipality_codes": municipality_codes},
+    )

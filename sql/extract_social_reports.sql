@@ -1,6 +1,9 @@
 -- The project's default extraction query for `sql` sources: the social reports
 -- changed after `since` (exclusive) up to `until` (inclusive), both bound by the
--- pipeline in UTC, with the contract's field names.
+-- pipeline in UTC, with the contract's field names. A report without `updated_at`
+-- (optional in the contract) is read on every run, as no watermark can tell when it
+-- changed: the duplicate rule keeps one copy, and an extract that holds nothing new
+-- has the bytes of the last one, which the pipeline recognises and skips.
 
 with
 
@@ -34,8 +37,8 @@ changed as (
 
     from social_reports
 
-    where updated_at > :since
-        and updated_at <= :until
+    where (updated_at > :since and updated_at <= :until)
+        or updated_at is null
 
 ),
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from schemas.quarter import Quarter
-from schemas.reference import load_reference
+from schemas.reference import Reference
 from tasks.extract import Delivery
 from tasks.ingest import checked_delivery
 from tasks.parse import UnreadableDelivery
@@ -50,11 +50,14 @@ def file_delivery(path: Path, municipality_code: str, encoding: str | None) -> D
 
 
 def check_files(
-    paths: list[Path], municipality_code: str, lang: str, encoding: str | None
+    paths: list[Path],
+    municipality_code: str,
+    lang: str,
+    encoding: str | None,
+    reference: Reference,
 ) -> CheckOutcome:
     """Return every rejection in `paths` as readable lines, without storing anything."""
     now = datetime.now(UTC)
-    reference = load_reference()
     lines: list[str] = []
     unreadable: list[str] = []
     rejected = 0

@@ -17,6 +17,7 @@ from schemas.fields import FIELD_HEADERS_FI
 from schemas.quarter import Quarter
 from tasks.aggregate import aggregates_table
 from tasks.deliver import write_file_atomically
+from tasks.redact import redacted_text
 
 QUARANTINE_COLUMNS = ("source", "municipality_code", "report_id", "field", "reason")
 FEEDBACK_HEADERS_FI = {
@@ -62,9 +63,20 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 def quarantine_table(rejections: pl.DataFrame) -> pl.DataFrame:
     """Return the contract's quarantine.csv rows: one per rejected row and failed field."""
-    return rejections.sort("source_id", "delivery", "row_number", "field", "rule").select(
-        pl.col("source_id").alias("source"), *QUARANTINE_COLUMNS[1:]
+    return (
+        _with_ids_redacted(rejections)
+        .sort("source_id", "delivery", "row_number", "field", "rule")
+        .select(pl.col("source_id").alias("source"), *QUARANTINE_COLUMNS[1:])
     )
+
+
+def _with_ids_redacted(rejections: pl.DataFrame) -> pl.DataFrame:
+    """Return rejections whose report ids hold no identity code, phone number or e-mail.
+
+    An id is not free text, but a municipality may have used an identity code as one;
+    the warehouse keeps it (a correction must find its rejection), a published file not.
+    """
+    return rejections.with_columns(redacted_text(pl.col("report_id")))
 
 
 def delivering_municipality() -> pl.Expr:
@@ -74,7 +86,7 @@ def delivering_municipality() -> pl.Expr:
 
 def feedback_table(rejections: pl.DataFrame, municipality_code: str) -> pl.DataFrame:
     """Return the rows one municipality delivered that were rejected, with Finnish headers."""
-    own = rejections.filter(delivering_municipality() == municipality_code)
+    own = _with_ids_redacted(rejections.filter(delivering_municipality() == municipality_code))
     return (
         own.sort("delivery", "row_number", "field", "rule")
         .select(*FEEDBACK_HEADERS_FI)

@@ -28,8 +28,11 @@ Phone numbers: a national number starting with `0` and a non-zero digit, or
 the same without its `0` after `+358`, `00358` or `+358 (0)`: an area code of
 one to three digits (also in brackets), a space, hyphen or slash, and a
 subscriber part of 5–9 digits written whole (`1234567`) or in the Finnish
-groupings `123 4567`, `1234 5678`, `123 456`, `123 45 67` (space or hyphen);
-without any separator the national number has 8–11 digits (`0401234567`).
+groupings `123 4567`, `1234 5678`, `123 456`, `123 45 67`, `12 34 567` (space
+or hyphen); without any separator the national number has 8–11 digits
+(`0401234567`). Any other number with a country code (`+46 70 123 45 67`,
+`0047 412 34 567`, `+358 (40) 123 4567`) is `+` or `00`, one to three digits,
+then 6–12 digits in any grouping (space, hyphen, slash, brackets).
 The trade-offs of that choice:
 
 - Dots are never separators, so dates (`1.7.2026`, `01.07.2026`) survive;
@@ -42,9 +45,12 @@ The trade-offs of that choice:
   (`0912345`): rare, accepted.
 - Groups must take the Finnish shapes, so a count after a number survives
   (`040 123 4567 12 asiakasta`), and so do opening hours (`08-16 09-12`).
+  After a country code other than Finland's any grouping goes, so a count
+  right after such a number is redacted with it (`+46 70 123 45 67 12`).
 - The price is over-redaction of rare zero-led digit groups shaped like a
   phone number: a date written with spaces (`05 10 2026`), or a sum of
-  billions with a zero-led group (`12 040 500 000 €`).
+  billions with a zero-led group (`12 040 500 000 €`), and numbers that
+  start with `00` and run on for seven more digits (`00123456789`).
 """
 
 from __future__ import annotations
@@ -74,6 +80,7 @@ _SEP = r"[ \-\u00a0]"
 _AREA_SEP = r"[ /\-\u00a0]"
 _SUBSCRIBER = (
     r"(?:[0-9]{3}" + _SEP + r"[0-9]{2}" + _SEP + r"[0-9]{2,3}"
+    r"|[0-9]{2}" + _SEP + r"[0-9]{2}" + _SEP + r"[0-9]{3}"
     r"|[0-9]{2,4}" + _SEP + r"[0-9]{3,5}"
     r"|[0-9]{5,9})"
 )
@@ -84,7 +91,10 @@ _INTERNATIONAL = (
 _BRACKETED = r"\(0[1-9][0-9]{0,2}\)" + _AREA_SEP + r"?" + _SUBSCRIBER
 _NATIONAL = _B + r"0[1-9][0-9]{0,2}" + _AREA_SEP + _SUBSCRIBER
 _UNGROUPED = _B + r"0[1-9][0-9]{6,9}"
-_PHONE = r"(?:" + r"|".join((_INTERNATIONAL, _BRACKETED, _NATIONAL, _UNGROUPED)) + r")" + _B
+_ANY_COUNTRY = r"(?:\+|" + _B + r"00)[1-9][0-9]{0,2}(?:" + _AREA_SEP + r"?\(?[0-9]\)?){6,12}"
+_PHONE = (
+    r"(?:" + r"|".join((_INTERNATIONAL, _BRACKETED, _NATIONAL, _UNGROUPED, _ANY_COUNTRY)) + r")"
+) + _B
 
 _MARKERS = {"emails": "\x01", "identity_codes": "\x02", "phones": "\x03"}
 _PATTERNS = {"emails": _EMAIL, "identity_codes": _IDENTITY_CODE, "phones": _PHONE}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from schemas.fields import REJECTION_DTYPES
+from schemas.reference import PACKAGED_REFERENCE_DIR
 from tasks.store import DeliveryRecord, store_delivery
 from tasks.warehouse import connect_warehouse, schema_migrations, sql_text
 from tests.factories import report_frame
@@ -88,6 +90,7 @@ def test_check_of_a_missing_file_exits_2(tmp_path: Path) -> None:
         ["backfill", "--from", "2026Q3", "--to", "2025Q1"],
         ["resend", "--quarter", "2019Q1", "--out", "nowhere"],
         ["check", "x.csv", "--municipality", "851", "--lang", "de"],
+        ["check", "x.csv", "--municipality", "999"],
         ["frobnicate"],
     ],
 )
@@ -96,6 +99,37 @@ def test_bad_usage_exits_2_with_one_clear_line(arguments: list[str], tmp_path: P
 
     assert result.exit_code == 2, result.output
     assert result.output.strip()
+
+
+def test_check_reads_the_edited_code_lists_that_runs_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = tmp_path / "reference"
+    shutil.copytree(PACKAGED_REFERENCE_DIR, edited)
+    with (edited / "themes.csv").open("a", encoding="utf-8") as themes:
+        themes.write("energy_poverty,Energiaköyhyys,Energifattigdom,Energy poverty\n")
+    path = _csv(tmp_path, VALID.format(text=PHENOMENON).replace("Ruoka-apu", "Energiaköyhyys"))
+    monkeypatch.setenv("RAPORTTI_REFERENCE_DIR", str(edited))
+
+    result = runner.invoke(app, ["check", str(path), "--municipality", "851"])
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_sources_file_naming_an_unknown_municipality_exits_2_naming_it(
+    tmp_path: Path,
+) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nmunicipality_code = "999"\nkind = "csv"\npath = "*.csv"\n')
+    db = f"sqlite:///{(tmp_path / 'w.db').as_posix()}"
+
+    result = runner.invoke(
+        app,
+        ["run", "--quarter", "2026Q3", "--sources", str(sources), "--db", db, "--no-deliver"],
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "999 is not in municipalities.csv" in result.output
 
 
 def test_help_shows_examples() -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import text
 import flows.lock as lock
 import flows.steps as steps
 from flows.lock import QuarterBusy, holder_is_gone, quarter_lock, source_lock
+from flows.quarterly import MUNICIPALITY_CODES
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.demo import DemoInbox, write_demo_inbox
@@ -299,7 +300,7 @@ def test_a_retried_flow_run_does_not_repeat_finished_extractions(
 
     @flow(retries=1, retry_delay_seconds=0)
     def fails_once_after_ingestion() -> list[object]:
-        sources = steps.read_sources(settings.sources_file, SMALL)
+        sources = steps.read_sources(settings.sources_file, SMALL, MUNICIPALITY_CODES)
         outcomes = steps.ingest_sources(sources, settings, QUARTER)
         if flow_run.run_count == 1:
             raise RuntimeError("the publication step broke")
@@ -368,7 +369,7 @@ def test_a_hanging_source_times_out_alone_and_the_log_stays_clean(
 
     @flow
     def ingest_only() -> list[object]:
-        sources = steps.read_sources(sources_file, ["851"])
+        sources = steps.read_sources(sources_file, ["851"], MUNICIPALITY_CODES)
         return steps.ingest_sources(sources, settings, QUARTER)
 
     started = time.monotonic()

@@ -302,6 +302,21 @@ def test_sql_on_sqlite_reads_rows_changed_after_since_up_to_until() -> None:
     ]
 
 
+def test_sql_rows_without_updated_at_are_read_on_every_run(sqlite_source: Path) -> None:
+    with sqlite3.connect(sqlite_source) as connection:
+        connection.execute(
+            "insert into social_report (report_id, municipality_code, submitted_on, phenomenon)"
+            " values ('R-5', '005', '2026-08-03', 'ei muutosaikaa')"
+        )
+    later = UNTIL + timedelta(days=1)
+
+    [window] = list_deliveries(SQL_SOURCE, Path(), SINCE, UNTIL)
+    [afterwards] = list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=1))
+
+    assert parse_delivery(window, 1).reports["report_id"].to_list() == ["R-2", "R-3", "R-5"]
+    assert parse_delivery(afterwards, 2).reports["report_id"].to_list() == ["R-5"]
+
+
 @pytest.mark.usefixtures("sqlite_source")
 def test_sql_with_no_new_rows_gives_no_delivery() -> None:
     later = UNTIL + timedelta(days=1)
@@ -405,6 +420,22 @@ def test_sql_on_postgresql_reads_changed_rows_as_canonical_text() -> None:
         ("12", "rivi 1\nrivi 2 100%", "high", "true"),
         ("2.5", "x", "medium", None),
     ]
+
+
+@pytest.mark.postgres
+def test_sql_on_postgresql_reads_rows_without_updated_at_on_every_run(pg_source: str) -> None:
+    engine = sa.create_engine(pg_source)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "insert into social_report (report_id, municipality_code, submitted_on, phenomenon)"
+            " values ('R-5', '698', '2026-08-03', 'ei muutosaikaa')"
+        )
+    engine.dispose()
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+
+    [afterwards] = list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=90))
+
+    assert parse_delivery(afterwards, 2).reports["report_id"].to_list() == ["R-5"]
 
 
 @pytest.mark.postgres

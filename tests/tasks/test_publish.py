@@ -15,6 +15,7 @@ from tasks.publish import (
     manifest_bytes,
     quarantine_table,
 )
+from tasks.redact import REDACTED
 
 
 def _rejections() -> pl.DataFrame:
@@ -127,3 +128,17 @@ def test_feedback_goes_to_the_municipality_that_delivered_the_row() -> None:
 
     assert feedback_table(foreign_code, "851").height == 2
     assert feedback_table(foreign_code, "241").is_empty()
+
+
+def test_an_identity_code_used_as_a_report_id_is_not_published() -> None:
+    ids = _rejections().with_columns(
+        report_id=pl.when(pl.col("report_id") == "T-2")
+        .then(pl.lit("131052-308T"))
+        .otherwise(pl.col("report_id"))
+    )
+
+    published = csv_bytes(quarantine_table(ids)).decode() + str(feedback_table(ids, "851").rows())
+
+    assert "131052-308T" not in published
+    assert f"851-csv,851,{REDACTED},theme,theme: unknown code" in published
+    assert "R-1" in published

@@ -101,6 +101,13 @@ words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
         "016 123456",
         "09 1234 5678",
         "050 12345",
+        "040 12 34 567",
+        "+358 (40) 123 4567",
+        "+46 70 123 45 67",
+        "+47 412 34 567",
+        "0046 70 123 45 67",
+        "+44 (0)20 7946 0958",
+        "+1-202-555-0143",
     ],
 )
 def test_phone_numbers_in_their_common_forms_are_redacted(phone: str) -> None:
@@ -152,6 +159,8 @@ def test_email_addresses_are_redacted(address: str) -> None:
         "Osuus 12 % ja 45 asiakasta, 12,5 % enemmän kuin 2024.",
         "Y-tunnus 0245437-2, aukiolo klo 08-16 09-12, 01/07/2026 ja 06/2026.",
         "Summa 1 050 000 € ja 2 040 500 €.",
+        "Laskukaava -2+3 ja +5 % sekä 0,5 + 12 345 €.",
+        "Postinumerot 00100, 00950 ja 99999; aukiolo 08-16 09-12.",
     ],
 )
 def test_ordinary_numbers_survive(text: str) -> None:
