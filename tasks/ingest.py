@@ -22,7 +22,7 @@ from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
 from schemas.sources import SourceConfig
 from tasks.extract import Delivery, list_deliveries
-from tasks.parse import ParsedDelivery, parse_delivery
+from tasks.parse import ParsedDelivery, UnreadableDelivery, parse_delivery
 from tasks.redact import RedactionCounts, redacted_reports
 from tasks.store import (
     DeliveryRecord,
@@ -111,7 +111,11 @@ def ingest_source(
     now: datetime,
     logger: logging.Logger | logging.LoggerAdapter,
 ) -> SourceOutcome:
-    """Store every new delivery of `source`; raise when the source cannot be read.
+    """Store every new delivery of `source`; raise when one of them cannot be read.
+
+    A delivery that cannot be read at all does not hold back the others: they are
+    stored first, then `UnreadableDelivery` names every one that could not be read
+    (and an SQL source's watermark stays where it was).
 
     Args:
         source: the configured source.
@@ -129,12 +133,17 @@ def ingest_source(
     deliveries = list_deliveries(source, base_dir, since, now)
     already = stored_delivery_hashes(engine, source.source_id)
     outcome = SourceOutcome(source.source_id, source.municipality_code)
+    unreadable: list[str] = []
     for delivery in deliveries:
         if delivery.sha256 in already:
             outcome = _with_skipped(outcome, delivery.name)
             continue
         watermark = now if source.kind == "sql" else None
-        record = ingest_delivery(engine, delivery, reference, quarter, now, watermark)
+        try:
+            record = ingest_delivery(engine, delivery, reference, quarter, now, watermark)
+        except UnreadableDelivery as error:
+            unreadable.append(str(error))
+            continue
         already.add(delivery.sha256)
         outcome = _with_stored(outcome, record)
         logger.info(
@@ -145,6 +154,8 @@ def ingest_source(
             record.rows_quarantined,
             _redactions_of(record).total,
         )
+    if unreadable:
+        raise UnreadableDelivery("; ".join(unreadable))
     if source.kind == "sql":
         advance_watermark(engine, source.source_id, now)
     return outcome

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -11,8 +13,10 @@ from sqlalchemy import Engine
 import tasks.ingest as ingest
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
+from schemas.sources import SourceConfig
 from tasks.extract import Delivery
 from tasks.ingest import checked_delivery, ingest_delivery
+from tasks.parse import UnreadableDelivery
 from tasks.store import (
     DeliveryRecord,
     read_open_rejections,
@@ -133,3 +137,21 @@ def test_a_failure_after_some_slices_keeps_nothing_and_a_rerun_stores_all(
         "R6",
     ]
     assert read_quarter_deliveries(engine, Q3)["rows_in"].to_list() == [9]
+
+
+def test_an_unreadable_file_does_not_hold_back_the_readable_ones_of_its_source(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    engine = connect_warehouse(warehouse_url)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-broken.csv").write_text("no header here\n1;2;3\n", encoding="utf-8")
+    (inbox / "b-reports.csv").write_bytes(_delivery().content)
+    source = SourceConfig(municipality_code="851", kind="csv", path="inbox/*.csv")
+    logger = logging.getLogger("test")
+
+    with pytest.raises(UnreadableDelivery, match="a-broken.csv: no recognisable header"):
+        ingest.ingest_source(source, tmp_path, engine, load_reference(), Q3, NOW, logger)
+
+    assert len(stored_delivery_hashes(engine, "851-csv")) == 1
+    assert set(read_reports(engine, [Q3])["report_id"]) == {"R1", "R2", "R4", "R5", "R6"}
