@@ -594,6 +594,16 @@ def test_pdf_states_a_completeness_finding_as_the_share_of_reports_missing_the_f
     assert missing in rows
 
 
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_pdf_quarantine_table_shows_every_count_and_the_total_they_add_up_to(
+    briefs: dict[str, Path], texts: dict[str, str], facts: BriefFacts, lang: str
+) -> None:
+    rows = pdf_text(briefs[lang], layout=True).split(" | ")
+    assert f"{facts.label('municipality', '148', lang)} 2" in rows
+    assert f"{facts.label('municipality', '851', lang)} 7" in rows
+    assert " ".join(TEXT[lang]["quality_rejected"].format(rows=9).split()) in texts[lang]
+
+
 def test_every_language_table_has_the_same_keys_and_template_fields() -> None:
     fields = {
         lang: {key: set(re.findall(r"{(\w+)}", template)) for key, template in TEXT[lang].items()}
