@@ -48,7 +48,7 @@ from tasks.brief import BriefFacts, brief_facts, quotable_proposals, write_brief
 from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_config
 from tasks.extract import SourceUnavailable
 from tasks.ingest import SourceOutcome, ingest_source
-from tasks.publish import SourceStatus, write_published_quarter
+from tasks.publish import SourceStatus, rejected_rows_per_municipality, write_published_quarter
 from tasks.quality import hard_failures, quality_gate
 from tasks.store import (
     read_open_rejections,
@@ -319,9 +319,6 @@ def compose_brief(
 ) -> BriefFacts:
     """Return the facts the brief states, in every language."""
     failed = sorted({outcome.municipality_code for outcome in outcomes if outcome.failed})
-    rejected = rejections.group_by("municipality_code").agg(
-        rows=pl.struct("source_id", "delivery", "row_number").n_unique()
-    )
     return brief_facts(
         quarter,
         figures.cells,
@@ -331,7 +328,7 @@ def compose_brief(
         figures.quotes,
         findings,
         failed,
-        rejected.sort("municipality_code"),
+        rejected_rows_per_municipality(rejections),
         settings.reference(),
         settings.suppression_threshold,
     )

@@ -14,6 +14,7 @@ import polars as pl
 from schemas.findings import Finding
 from schemas.reference import Reference
 from tasks.ingest import SourceOutcome
+from tasks.publish import delivering_municipality
 from tasks.submissions import SourceCheck
 from tasks.summary import RunSummary, attention_lines
 
@@ -99,13 +100,14 @@ def run_markdown(summary: RunSummary, ran_on: str) -> str:
 def quarantine_by_municipality(
     rejections: pl.DataFrame, reference: Reference
 ) -> list[dict[str, object]]:
-    """Return one row per municipality with rejected rows: counts by field and rule only."""
+    """Return one row per delivering municipality with rejected rows: counts by field and rule."""
     if rejections.is_empty():
         return []
-    per_rule = rejections.group_by("municipality_code", "rule").agg(
+    delivered = rejections.with_columns(municipality_code=delivering_municipality())
+    per_rule = delivered.group_by("municipality_code", "rule").agg(
         rows=pl.struct("source_id", "delivery", "row_number").n_unique()
     )
-    counted = rejections.group_by("municipality_code").agg(
+    counted = delivered.group_by("municipality_code").agg(
         rejected_rows=pl.struct("source_id", "delivery", "row_number").n_unique(),
         fields=pl.col("field").unique().sort().str.join(", "),
     )

@@ -493,7 +493,7 @@ def brief_facts(
         quotes: `quotable_proposals` of the quarter's reports.
         findings: the quality gate's findings.
         failed_municipalities: codes of the sources that could not be read this run.
-        rejected: quarantined rows still open, per `municipality_code` (`rows`).
+        rejected: quarantined rows still open, per delivering `municipality_code` (`rows`).
         reference: the code lists (labels in fi, sv and en; municipality names).
         threshold: the smallest count that is published.
 
@@ -694,12 +694,12 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     if not facts.failed_municipalities and not rows:
         return _sentence(lang, "finding_quality_ok")
     if not facts.failed_municipalities:
-        return _sentence(lang, "finding_quality_rows", rows=_bold(_small(facts, rows, lang)))
+        return _sentence(lang, "finding_quality_rows", rows=_bold(_n(facts, rows, lang)))
     return _sentence(
         lang,
         "finding_quality_issue",
         failed=_bold(len(facts.failed_municipalities)),
-        rows=_bold(_small(facts, rows, lang)),
+        rows=_bold(_n(facts, rows, lang)),
     )
 
 
@@ -1134,12 +1134,16 @@ def data_quality_section(facts: BriefFacts, lang: str) -> list[Flowable]:
 
 
 def _rejected_table(facts: BriefFacts, lang: str) -> list[Flowable]:
-    """Return quarantined rows per municipality, or a sentence saying there are none."""
+    """Return quarantined rows per delivering municipality, or a sentence saying there are none.
+
+    They count delivered rows, not people, and quarantine.csv lists every one of those rows,
+    so the counts are shown in full (a hidden one would be recoverable from the total anyway).
+    """
     if not facts.rejected:
         return [_para(_sentence(lang, "quality_rejected_none"), "body")]
-    total = _small(facts, sum(rows for _code, rows in facts.rejected), lang)
+    total = _n(facts, sum(rows for _code, rows in facts.rejected), lang)
     rows = [
-        [_para(_esc(facts.label("municipality", code, lang)), "cell"), _small(facts, n, lang)]
+        [_para(_esc(facts.label("municipality", code, lang)), "cell"), _n(facts, n, lang)]
         for code, n in facts.rejected
     ]
     widths = [180, 60]

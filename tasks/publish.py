@@ -84,6 +84,19 @@ def delivering_municipality() -> pl.Expr:
     return pl.col("source_id").str.split("-").list.first()
 
 
+def rejected_rows_per_municipality(rejections: pl.DataFrame) -> pl.DataFrame:
+    """Return distinct rejected rows (`rows`) per delivering `municipality_code`, in code order.
+
+    A row is counted where its feedback goes: under the municipality whose source delivered
+    it, not the one its own `municipality_code` column names.
+    """
+    return (
+        rejections.group_by(delivering_municipality().alias("municipality_code"))
+        .agg(rows=pl.struct("source_id", "delivery", "row_number").n_unique())
+        .sort("municipality_code")
+    )
+
+
 def feedback_table(rejections: pl.DataFrame, municipality_code: str) -> pl.DataFrame:
     """Return the rows one municipality delivered that were rejected, with Finnish headers."""
     own = _with_ids_redacted(rejections.filter(delivering_municipality() == municipality_code))

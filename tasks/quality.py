@@ -16,7 +16,8 @@ PostgreSQL), writes GX Data Docs under `docs_dir`, and returns findings. The
   observed = rows with another value.
 - `completeness` (soft): an optional field (clients_affected, causes,
   consequences, proposal) is filled in at least `COMPLETENESS_THRESHOLD` of the
-  quarter's reports; observed = the filled share, 0 to 1.
+  quarter's reports; observed = the share of the quarter's reports where it is
+  empty, 0 to 1 (the brief shows it as "Missing values").
 - `volume_drop` (soft): a municipality with stored reports in each of the two
   previous quarters has none in this one; municipality_code = that
   municipality, observed = its reports in the previous quarter.
@@ -151,13 +152,13 @@ def _expectation_finding(result: dict[str, Any]) -> Finding:
 
 
 def _observed(meta: dict[str, Any], result: dict[str, Any]) -> float | None:
-    """Return the failed share filled (completeness) or the failing row count, None if unknown."""
+    """Return the share of rows left empty (completeness) or the failing rows, None if unknown."""
     counts = result.get("result") or {}
     unexpected, rows = counts.get("unexpected_count"), counts.get("element_count")
     if unexpected is None or not rows:
         return None
     if meta["check"] == "completeness":
-        return round((rows - unexpected) / rows, 4)
+        return round(unexpected / rows, 4)
     return float(unexpected)
 
 

@@ -101,6 +101,30 @@ def test_a_failed_source_does_not_stop_the_others_and_is_named(
     assert "Rovaniemi" in brief
 
 
+def test_a_row_naming_another_municipality_is_counted_in_the_brief_where_its_feedback_goes(
+    inbox: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    foreign = f"851-x,698,2026-05-20,social_worker,mobility,older_people,{TEXT},welfare_region,low"
+    (inbox.parent / "inbox" / "851" / "vieras.csv").write_text(
+        f"{HEADER}\n{foreign}\n", encoding="utf-8"
+    )
+
+    _run(inbox, sqlite_url, tmp_path / "out")
+
+    published = tmp_path / "out" / QUARTER
+    assert sorted(path.name for path in (published / "feedback").iterdir()) == ["851.csv"]
+    brief = subprocess.run(
+        ["pdftotext", "-layout", str(published / "brief-en.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [" ".join(line.split()) for line in brief.splitlines()]
+    assert "Tornio 1" in lines
+    assert not [line for line in lines if line.startswith("Rovaniemi ")]
+    assert "(1 rows)" in " ".join(brief.split())
+
+
 def test_a_hard_quality_finding_stops_publication(
     inbox: Path, tmp_path: Path, sqlite_url: str
 ) -> None:

@@ -116,6 +116,19 @@ def test_quarantine_table_counts_distinct_rows_per_municipality_by_rule() -> Non
     ]
 
 
+def test_quarantine_table_counts_a_row_under_the_municipality_that_delivered_it() -> None:
+    rejections = _rejections(
+        [
+            ("851-csv", "851", "R1", "a.csv", "2", "theme", "code_list"),
+            ("851-csv", "698", "R2", "a.csv", "3", "municipality_code", "source_municipality"),
+        ]
+    )
+
+    table = quarantine_by_municipality(rejections, load_reference())
+
+    assert [(row["municipality"], row["rejected_rows"]) for row in table] == [("Tornio", 2)]
+
+
 def test_quarantine_table_never_holds_a_reason_text() -> None:
     rejections = _rejections([("851-csv", "851", "R1", "a.csv", "2", "theme", "code_list")])
 

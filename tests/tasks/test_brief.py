@@ -31,7 +31,7 @@ from tasks.brief import (
     render_pdf,
     write_briefs,
 )
-from tasks.brief_text import BRIEF_LANGUAGES, TEXT, count_text, subregion_name
+from tasks.brief_text import BRIEF_LANGUAGES, TEXT, count_text, percent_text, subregion_name
 from tasks.redact import REDACTED
 
 QUARTER = Quarter(2026, 3)
@@ -580,6 +580,28 @@ def test_pdf_text_holds_the_sections_and_page_numbers_x_of_y(
     pages = len(PdfReader(briefs[lang]).pages)
     for page in range(1, pages + 1):
         assert TEXT[lang]["page_of"].format(page=page, pages=pages) in text
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_pdf_states_a_completeness_finding_as_the_share_of_reports_missing_the_field(
+    briefs: dict[str, Path], lang: str
+) -> None:
+    rows = pdf_text(briefs[lang], layout=True).split(" | ")
+    missing = (
+        f"{TEXT[lang]['check_completeness']} {TEXT[lang]['severity_soft']} – "
+        f"clients_affected {percent_text(0.62, lang)}"
+    ).replace("\u00a0", " ")
+    assert missing in rows
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_pdf_quarantine_table_shows_every_count_and_the_total_they_add_up_to(
+    briefs: dict[str, Path], texts: dict[str, str], facts: BriefFacts, lang: str
+) -> None:
+    rows = pdf_text(briefs[lang], layout=True).split(" | ")
+    assert f"{facts.label('municipality', '148', lang)} 2" in rows
+    assert f"{facts.label('municipality', '851', lang)} 7" in rows
+    assert " ".join(TEXT[lang]["quality_rejected"].format(rows=9).split()) in texts[lang]
 
 
 def test_every_language_table_has_the_same_keys_and_template_fields() -> None:

@@ -14,6 +14,7 @@ from tasks.publish import (
     feedback_table,
     manifest_bytes,
     quarantine_table,
+    rejected_rows_per_municipality,
 )
 from tasks.redact import REDACTED
 
@@ -142,3 +143,21 @@ def test_an_identity_code_used_as_a_report_id_is_not_published() -> None:
     assert "131052-308T" not in published
     assert f"851-csv,851,{REDACTED},theme,theme: unknown code" in published
     assert "R-1" in published
+
+
+def test_rejected_rows_are_counted_once_under_the_municipality_that_delivered_them() -> None:
+    foreign_code = pl.concat(
+        [
+            _rejections(),
+            _rejections().head(1).with_columns(field=pl.lit("urgency"), rule=pl.lit("required")),
+        ]
+    ).with_columns(
+        municipality_code=pl.when(pl.col("report_id") == "T-2")
+        .then(pl.lit("698"))
+        .otherwise(pl.col("municipality_code"))
+    )
+
+    counts = rejected_rows_per_municipality(foreign_code)
+
+    assert counts.rows() == [("698", 1), ("851", 2)]
+    assert counts.columns == ["municipality_code", "rows"]

@@ -144,7 +144,23 @@ def test_rarely_filled_optional_field_is_a_soft_completeness_finding(
     ]
     _insert(warehouse_url, rows)
     findings = _gate(warehouse_url, tmp_path / "quality")
-    assert findings == [Finding("completeness", "soft", "proposal", None, 0.25)]
+    assert findings == [Finding("completeness", "soft", "proposal", None, 0.75)]
+
+
+def test_completeness_finding_observes_the_share_of_reports_with_the_field_empty(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    rows = [
+        _row("698", "a", "2026Q3", consequences=None),
+        _row("698", "b", "2026Q3", consequences=None),
+        _row("148", "c", "2026Q3", consequences=None),
+        _row("698", "d", "2026Q2"),
+    ]
+    _insert(warehouse_url, rows)
+    findings = _gate(warehouse_url, tmp_path / "quality")
+    assert _checks(findings, "completeness") == [
+        Finding("completeness", "soft", "consequences", None, 1.0)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -262,7 +278,7 @@ def test_failed_expectations_become_findings_and_unevaluated_ones_count_as_faile
         _result(False, "key_unique", "hard", None),
     ]
     assert expectation_findings(results) == [
-        Finding("completeness", "soft", "causes", None, 0.25),
+        Finding("completeness", "soft", "causes", None, 0.75),
         Finding("accepted_codes", "hard", "theme", None, 2.0),
         Finding("key_unique", "hard", None, None, None),
     ]
