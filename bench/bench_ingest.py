@@ -135,8 +135,14 @@ def _fresh_pg_warehouse(admin_url: str) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _settle_writes(admin_url: str) -> None:
+    """Flush the last step's writes (PostgreSQL's checkpoint, then the OS) before measuring."""
+    with sa.create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(sa.text("checkpoint"))
+    os.sync()
+
+
 def _measure_in_child(kind: str, base_dir: Path, warehouse_url: str, env: dict[str, str]) -> None:
-    os.sync()  # the last step's writes reach the disk now, not during this measurement
     command = [sys.executable, __file__, "--measure", kind, "--base-dir", str(base_dir)]
     command += ["--warehouse", warehouse_url]
     subprocess.run(command, check=True, env={**os.environ, **env})
@@ -168,6 +174,7 @@ def main() -> None:
                 pg_url = _fresh_pg_warehouse(admin_url)
                 try:
                     for warehouse in (sqlite_url, pg_url):
+                        _settle_writes(admin_url)
                         _measure_in_child(kind, Path(folder), warehouse, {URL_ENV: source_url})
                 finally:
                     drop_database(admin_url, pg_url)
