@@ -17,7 +17,6 @@ import hashlib
 import http.client
 import io
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,7 +32,7 @@ from psycopg import sql as pgsql
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from schemas.sources import SourceConfig, SourceKind
-from tasks.warehouse import safe_url, sql_text
+from tasks.warehouse import is_secret_query_key, safe_url, sql_text, url_secrets
 
 DEFAULT_QUERY = "extract_social_reports"
 HTTP_TIMEOUT_S = 60
@@ -41,7 +40,6 @@ CONNECT_TIMEOUT_S = 15
 SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 DATETIME_TZ_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.f"
-_SECRET_QUERY_KEYS = ("token", "key", "secret", "password", "passwd", "pwd", "sig", "auth")
 _DATABASE_ERRORS = (
     sa.exc.SQLAlchemyError,
     psycopg.Error,
@@ -165,7 +163,7 @@ def public_url(url: str) -> str:
     if parts.port is not None:
         netloc = f"{netloc}:{parts.port}"
     query = [
-        (key, "***" if any(word in key.lower() for word in _SECRET_QUERY_KEYS) else value)
+        (key, "***" if is_secret_query_key(key) else value)
         for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urllib.parse.urlunsplit(
@@ -397,12 +395,7 @@ def _first_line(error: BaseException) -> str:
 
 
 def _scrubbed(text: str, url: str) -> str:
-    """Return `text` with the URL, its user info and its password masked."""
-    userinfo = re.search(r"//([^/?#]*)@", url)
-    secrets = [url]
-    if userinfo:
-        password = userinfo.group(1).partition(":")[2]
-        secrets += [userinfo.group(1), password, urllib.parse.unquote(password)]
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+    """Return `text` with the URL and every credential written in it masked."""
+    for secret in sorted([url, *url_secrets(url)], key=len, reverse=True):
         text = text.replace(secret, "***")
     return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -21,6 +22,7 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 SQLITE_PAGE_BYTES = 16_384
+SECRET_QUERY_KEYS = ("token", "key", "secret", "password", "passwd", "pwd", "sig", "auth")
 _POSTGRES_SESSION = {"options": "-c timezone=UTC", "connect_timeout": 15}
 MIGRATION_NAME = re.compile(
     r"(?P<version>\d{4})_[a-z0-9_]+(?:\.(?P<dialect>postgresql|sqlite))?\.sql"
@@ -45,12 +47,28 @@ def split_statements(sql: str) -> list[str]:
     return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
 
 
+def is_secret_query_key(key: str) -> bool:
+    """Return whether a URL query parameter of this name carries a credential."""
+    return any(word in key.lower() for word in SECRET_QUERY_KEYS)
+
+
 def safe_url(url: str) -> str:
-    """Return `url` with any password masked, for messages and logs."""
+    """Return `url` with its password and credential-like query values masked."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        query = {key: "***" if is_secret_query_key(key) else v for key, v in parsed.query.items()}
+        return parsed.set(query=query).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - an unparseable URL is shown as nothing at all
         return "<unparseable database URL>"
+
+
+def url_secrets(url: str) -> list[str]:
+    """Return the credentials written in `url` (password, secret query values), as written too."""
+    userinfo = re.search(r"//([^/?#]*)@", url)
+    found = [userinfo.group(1), userinfo.group(1).partition(":")[2]] if userinfo else []
+    pairs = (pair.partition("=") for pair in url.partition("?")[2].partition("#")[0].split("&"))
+    found += [value for key, _, value in pairs if is_secret_query_key(urllib.parse.unquote(key))]
+    return sorted({s for value in found if value for s in (value, urllib.parse.unquote(value))})
 
 
 @cache

@@ -197,6 +197,18 @@ def test_an_unreachable_database_never_shows_its_password(monkeypatch: pytest.Mo
     assert caught.value.__context__ is None
 
 
+def test_a_password_in_the_database_url_query_is_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(URL_ENV, f"postgresql+psycopg://postgres@127.0.0.1:1/x?password={SECRET}")
+
+    with pytest.raises(SourceUnavailable) as caught:
+        list_deliveries(SQL_SOURCE, Path(), SINCE, UNTIL)
+
+    assert "cannot read postgresql+psycopg://postgres@127.0.0.1:1/x" in str(caught.value)
+    assert SECRET not in "".join(traceback.format_exception(caught.value))
+
+
 @pytest.mark.parametrize(
     "url",
     [f"postgresql+psycopg://postgres:{SECRET}@127.0.0.1:54x32/x", f"nosuchdb://u:{SECRET}@h/x"],

@@ -226,3 +226,10 @@ def test_safe_url_hides_the_password() -> None:
 
     assert "s3cret" not in shown
     assert "db.example" in shown
+
+
+def test_safe_url_hides_a_password_given_as_a_query_parameter() -> None:
+    shown = safe_url("postgresql+psycopg://raportti@db/raportti?password=s3cret&sslmode=require")
+
+    assert "s3cret" not in shown
+    assert "sslmode=require" in shown
