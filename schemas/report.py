@@ -25,6 +25,7 @@ REPORT_ID_MAX_CHARS = 64
 PHENOMENON_MIN_CHARS = 20
 TEXT_MAX_CHARS = 10_000
 CLIENTS_AFFECTED_MAX = 100_000
+CONTROL_CHARACTER = r"[\x00-\x1F\x7F]"  # no id holds one (PostgreSQL's text takes no NUL)
 
 # Finnish labels accepted for the contract's fixed code lists (lower case, single spaces).
 CODE_LABELS_FI: dict[str, dict[str, str]] = {
@@ -155,6 +156,11 @@ class ReportModel(pa.DataFrameModel):
     @classmethod
     def _three_digits(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col(data.key).str.contains(r"^[0-9]{3}$"))
+
+    @pa.check("report_id", name="format")
+    @classmethod
+    def _report_id_printable(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.col(data.key).str.contains(CONTROL_CHARACTER))
 
     @pa.check("report_id", name="too_long")
     @classmethod

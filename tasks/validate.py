@@ -32,7 +32,7 @@ from schemas.fields import (
     REPORT_FIELDS,
 )
 from schemas.reference import Reference
-from schemas.report import CODE_LABELS_FI, FIXED_CODES, report_schema
+from schemas.report import CODE_LABELS_FI, CONTROL_CHARACTER, FIXED_CODES, report_schema
 from tasks.redact import redacted_text
 
 HELSINKI = "Europe/Helsinki"
@@ -69,6 +69,7 @@ _REASONS: dict[tuple[str, str | None], tuple[str, str, str]] = {
     ("not_nullable", None): ("required", "missing", "puuttuu"),
     ("format", None): ("format", "unreadable value", "arvoa ei voi lukea"),
     ("format", "municipality_code"): ("format", "not a 3-digit code", "ei kolminumeroinen koodi"),
+    ("format", "report_id"): ("format", "holds control characters", "sisältää ohjausmerkkejä"),
     ("format", "submitted_on"): (
         "format",
         "not a date (d.m.yyyy or yyyy-mm-dd)",
@@ -482,7 +483,7 @@ def _rejections(
         "source_id",
         "delivery",
         "row_number",
-        report_id=pl.col("report_id").str.slice(0, 64).fill_null(""),
+        report_id=_printable(pl.col("report_id")).str.slice(0, 64).fill_null(""),
         municipality_code=pl.when(own_code)
         .then("municipality_code")
         .otherwise(pl.lit(expected or "")),
@@ -497,6 +498,11 @@ def _rejections(
         .select(list(REJECTION_DTYPES))
         .cast(REJECTION_DTYPES)
     )
+
+
+def _printable(text: pl.Expr) -> pl.Expr:
+    """Return text without control characters (a rejection keeps the id, never a NUL)."""
+    return text.str.replace_all(CONTROL_CHARACTER, "")
 
 
 def _with_quote(reason: str, word: str) -> pl.Expr:

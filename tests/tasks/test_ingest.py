@@ -155,3 +155,18 @@ def test_an_unreadable_file_does_not_hold_back_the_readable_ones_of_its_source(
 
     assert len(stored_delivery_hashes(engine, "851-csv")) == 1
     assert set(read_reports(engine, [Q3])["report_id"]) == {"R1", "R2", "R4", "R5", "R6"}
+
+
+def test_a_control_character_in_a_report_id_rejects_only_its_row(warehouse_url: str) -> None:
+    engine = connect_warehouse(warehouse_url)
+    lines = [_line("R\x001", "05", "debt", "Nolla."), _line("R2", "05", "housing", "Hyvä.")]
+    content = "\r\n".join([HEADER, *lines, ""]).encode("utf-8")
+    delivery = Delivery("851-csv", "851", "csv", "inbox/851/nul.csv", content, None)
+
+    record = ingest_delivery(engine, delivery, load_reference(), Q3, NOW, None)
+
+    assert (record.rows_valid, record.rows_quarantined) == (1, 1)
+    assert read_reports(engine, [Q3])["report_id"].to_list() == ["R2"]
+    rejection = read_open_rejections(engine, Q3).row(0, named=True)
+    assert (rejection["report_id"], rejection["field"]) == ("R1", "report_id")
+    assert "control characters" in rejection["reason"]
