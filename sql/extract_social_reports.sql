@@ -1,9 +1,8 @@
 -- The project's default extraction query for `sql` sources: the social reports
 -- changed after `since` (exclusive) up to `until` (inclusive), both bound by the
 -- pipeline in UTC, with the contract's field names. A report without `updated_at`
--- (optional in the contract) is read on every run, as no watermark can tell when it
--- changed: the duplicate rule keeps one copy, and an extract that holds nothing new
--- has the bytes of the last one, which the pipeline recognises and skips.
+-- (optional in the contract) counts as changed on its `submitted_on`, the contract's
+-- default, so it is read once, by the run whose window holds that day.
 
 with
 
@@ -37,8 +36,8 @@ changed as (
 
     from social_reports
 
-    where (updated_at > :since and updated_at <= :until)
-        or updated_at is null
+    where coalesce(updated_at, submitted_on) > :since
+        and coalesce(updated_at, submitted_on) <= :until
 
 ),
 

@@ -41,10 +41,6 @@ _ROW = "_row"
 
 _DMY = r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$"
 _ISO_DATE = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$"
-_ISO_DATE_OF_TIME = (  # the date as written of an ISO 8601 date-time, or a date alone
-    r"^([0-9]{4}-[0-9]{2}-[0-9]{2})"
-    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
-)
 _ISO_TIMESTAMP = (
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,9})?)?"
     r"\s*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
@@ -236,15 +232,18 @@ def _municipality_code() -> pl.Expr:
     return pl.coalesce(text.str.extract(r"^([0-9]{1,3})(?:\.0+)?$").str.zfill(3), text)
 
 
-def _date(field: str, iso_form: str = _ISO_DATE) -> pl.Expr:
-    """Return the field read as d.m.yyyy, dd.mm.yyyy or ISO yyyy-mm-dd (null when unreadable).
-
-    `iso_form` is the ISO pattern whose first group is the date (by default a date alone).
-    """
+def _date(field: str) -> pl.Expr:
+    """Return the field read as d.m.yyyy, dd.mm.yyyy or ISO yyyy-mm-dd (null when unreadable)."""
     text = _clean(field)
     day_first = pl.when(text.str.contains(_DMY)).then(text.str.to_date("%d.%m.%Y", strict=False))
-    iso = text.str.extract(iso_form).str.to_date("%Y-%m-%d", strict=False)
+    iso = text.str.extract(_ISO_DATE).str.to_date("%Y-%m-%d", strict=False)
     return pl.coalesce(day_first, iso)
+
+
+def _submitted_on() -> pl.Expr:
+    """Return submitted_on: a date, or the Helsinki day of an ISO 8601 date-time."""
+    moment = _iso_timestamp(_clean("submitted_on"))
+    return pl.coalesce(_date("submitted_on"), moment.dt.convert_time_zone(HELSINKI).dt.date())
 
 
 def _local_to_utc(naive: pl.Expr) -> pl.Expr:
@@ -318,7 +317,7 @@ def _parsed(field: str, maps: dict[str, dict[str, str]]) -> pl.Expr:
     readers = {
         "report_id": lambda: _clean(field),
         "municipality_code": _municipality_code,
-        "submitted_on": lambda: _date(field, _ISO_DATE_OF_TIME),
+        "submitted_on": _submitted_on,
         "updated_at": _updated_at,
         "clients_affected": lambda: _integer(field),
         "consent_to_quote": lambda: _boolean(field),

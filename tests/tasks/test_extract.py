@@ -314,7 +314,9 @@ def test_sql_on_sqlite_reads_rows_changed_after_since_up_to_until() -> None:
     ]
 
 
-def test_sql_rows_without_updated_at_are_read_on_every_run(sqlite_source: Path) -> None:
+def test_sql_rows_without_updated_at_are_read_once_as_changed_on_their_day(
+    sqlite_source: Path,
+) -> None:
     with sqlite3.connect(sqlite_source) as connection:
         connection.execute(
             "insert into social_report (report_id, municipality_code, submitted_on, phenomenon)"
@@ -323,10 +325,10 @@ def test_sql_rows_without_updated_at_are_read_on_every_run(sqlite_source: Path) 
     later = UNTIL + timedelta(days=1)
 
     [window] = list_deliveries(SQL_SOURCE, Path(), SINCE, UNTIL)
-    [afterwards] = list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=1))
+    afterwards = list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=1))
 
     assert parse_delivery(window, 1).reports["report_id"].to_list() == ["R-2", "R-3", "R-5"]
-    assert parse_delivery(afterwards, 2).reports["report_id"].to_list() == ["R-5"]
+    assert afterwards == []
 
 
 @pytest.mark.usefixtures("sqlite_source")
@@ -435,7 +437,9 @@ def test_sql_on_postgresql_reads_changed_rows_as_canonical_text() -> None:
 
 
 @pytest.mark.postgres
-def test_sql_on_postgresql_reads_rows_without_updated_at_on_every_run(pg_source: str) -> None:
+def test_sql_on_postgresql_reads_a_row_without_updated_at_in_its_days_window(
+    pg_source: str,
+) -> None:
     engine = sa.create_engine(pg_source)
     with engine.begin() as connection:
         connection.exec_driver_sql(
@@ -445,9 +449,10 @@ def test_sql_on_postgresql_reads_rows_without_updated_at_on_every_run(pg_source:
     engine.dispose()
     later = datetime(2027, 1, 1, tzinfo=UTC)
 
-    [afterwards] = list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=90))
+    [window] = list_deliveries(SQL_SOURCE, Path(), SINCE, UNTIL)
 
-    assert parse_delivery(afterwards, 2).reports["report_id"].to_list() == ["R-5"]
+    assert parse_delivery(window, 1).reports["report_id"].to_list() == ["R-2", "R-3", "R-5"]
+    assert list_deliveries(SQL_SOURCE, Path(), later, later + timedelta(days=90)) == []
 
 
 @pytest.mark.postgres

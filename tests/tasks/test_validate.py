@@ -195,7 +195,8 @@ PARSE_CASES: list[tuple[str, str | None, Any]] = [
     ("submitted_on", "2026-07-01", date(2026, 7, 1)),
     ("submitted_on", "2026-07-01T00:00:00", date(2026, 7, 1)),
     ("submitted_on", "2026-07-01T10:00:00+03:00", date(2026, 7, 1)),
-    ("submitted_on", "2026-07-01 23:30:15.5Z", date(2026, 7, 1)),
+    ("submitted_on", "2026-06-30 23:30:15.5Z", date(2026, 7, 1)),  # the day in Helsinki
+    ("submitted_on", "2026-07-01T12:00", date(2026, 7, 1)),
     ("updated_at", None, datetime(2026, 6, 30, 21, tzinfo=UTC)),
     ("updated_at", "2026-07-01T12:00:00+03:00", datetime(2026, 7, 1, 9, tzinfo=UTC)),
     ("updated_at", "2026-07-01T12:00:00.250Z", datetime(2026, 7, 1, 12, 0, 0, 250_000, tzinfo=UTC)),
