@@ -315,10 +315,13 @@ def resend(
     quarter: Annotated[str, typer.Option(help="The published quarter, e.g. 2026Q3.")],
     db: DbOption = None,
     out: OutOption = Path("outputs"),
+    owed_only: Annotated[
+        bool, typer.Option("--owed-only", help="Only the recipients not yet sent this brief.")
+    ] = False,
 ) -> None:
-    """E-mail an already published brief to every recipient still owed it.
+    """E-mail an already published brief again to the distribution list.
 
-    Example: raportti resend --quarter 2026Q3
+    Example: raportti resend --quarter 2026Q3 --owed-only
     """
     quarter_text = _quarter_text(quarter)
     if not (out / quarter_text / "brief-fi.pdf").is_file():
@@ -326,7 +329,7 @@ def resend(
     _use_warehouse(db)
     from flows.steward import resend_brief
 
-    owed = resend_brief(quarter=quarter_text, out_dir=out)
+    owed = resend_brief(quarter=quarter_text, out_dir=out, owed_only=owed_only)
     for recipient in owed:
         console.print(f"[yellow]still owed:[/] {recipient}", highlight=False)
     console.print("every recipient has the brief" if not owed else f"{len(owed)} still owed")

@@ -404,8 +404,10 @@ def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[Sou
 
 
 @task(name="send-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def deliver(settings: Settings, quarter: Quarter, files: list[Path]) -> list[str]:
-    """E-mail the briefs to the distribution list; return the recipients still owed."""
+def deliver(
+    settings: Settings, quarter: Quarter, files: list[Path], again: bool = False
+) -> list[str]:
+    """E-mail the briefs to the distribution list (`again`: those sent too); return who is owed."""
     config = smtp_config(settings)
     if config is None or not settings.mail_to:
         get_run_logger().info("no SMTP server or distribution list configured: nothing sent")
@@ -419,6 +421,7 @@ def deliver(settings: Settings, quarter: Quarter, files: list[Path]) -> list[str
         briefs,
         settings.mail_to,
         *_mail_text(quarter),
+        again=again,
     )
     get_run_logger().info(outcome.summary())
     return sorted(outcome.failed)
@@ -440,8 +443,8 @@ def quarters_between(first: str, last: str) -> list[str]:
 
 
 @task(name="resend-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def owed_after_resend(quarter: str, out_dir: Path) -> list[str]:
-    """Send the published briefs of `quarter` to the recipients still owed; return who still is."""
+def owed_after_resend(quarter: str, out_dir: Path, again: bool) -> list[str]:
+    """Send the published briefs of `quarter` again (to all, or those owed); return who is owed."""
     settings = Settings(out_dir=out_dir)
     files = sorted((out_dir / quarter).glob("brief-*.pdf"))
-    return deliver.fn(settings, Quarter.parse(quarter), files)
+    return deliver.fn(settings, Quarter.parse(quarter), files, again)

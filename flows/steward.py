@@ -45,17 +45,20 @@ def backfill(
 
 
 @flow(name="resend", description="E-mail a published brief to every recipient still owed it.")
-def resend_brief(quarter: QuarterText, out_dir: Path = Path("outputs")) -> list[str]:
-    """Send the quarter's published briefs to the recipients the ledger says are owed.
+def resend_brief(
+    quarter: QuarterText, out_dir: Path = Path("outputs"), owed_only: bool = False
+) -> list[str]:
+    """Send the quarter's published briefs again to the distribution list.
 
     Args:
         quarter: The published quarter as YYYYQn, e.g. 2026Q3.
         out_dir: Folder the quarter was published under.
+        owed_only: Only the recipients the ledger says are still owed this version.
 
     Returns:
         The recipients still owed the brief.
     """
-    return owed_after_resend(quarter, out_dir)
+    return owed_after_resend(quarter, out_dir, again=not owed_only)
 
 
 @task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)

@@ -160,6 +160,7 @@ def send_brief(
     recipients: list[str],
     subject: str,
     body: str,
+    again: bool = False,
 ) -> DeliveryOutcome:
     """Mail the brief to every recipient still owed it, one message each, recording each attempt.
 
@@ -172,11 +173,12 @@ def send_brief(
         recipients: The distribution list; duplicates are sent once.
         subject: The subject line.
         body: The plain-text body.
+        again: Send to every recipient, those already sent this version too.
 
     Returns:
         The recipients sent now, those that failed (with the reason) and those already sent.
     """
-    owed = owed_recipients(engine, quarter, version, recipients)
+    owed = _unique(recipients) if again else owed_recipients(engine, quarter, version, recipients)
     skipped = [recipient for recipient in _unique(recipients) if recipient not in owed]
     files = [(path.name, path.read_bytes()) for path in attachments]
 

@@ -167,7 +167,7 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Mailbox]:
     controller.stop()
 
 
-def test_briefs_are_published_and_mailed_once_per_recipient_and_resend_owes_nothing(
+def test_briefs_are_mailed_once_per_recipient_and_resend_sends_them_again(
     inbox: Path, tmp_path: Path, sqlite_url: str, mailbox: _Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir = tmp_path / "out"
@@ -186,9 +186,16 @@ def test_briefs_are_published_and_mailed_once_per_recipient_and_resend_owes_noth
     attachments = {part.get_filename() for part in mailbox.received[0][1].iter_attachments()}
     assert attachments == {"brief-fi.pdf", "brief-sv.pdf", "brief-en.pdf"}
 
-    result = CliRunner().invoke(
-        app, ["resend", "--quarter", QUARTER, "--out", str(out_dir), "--db", sqlite_url]
-    )
+    resend = ["resend", "--quarter", QUARTER, "--out", str(out_dir), "--db", sqlite_url]
+    owed_only = CliRunner().invoke(app, [*resend, "--owed-only"])
 
-    assert result.exit_code == 0, result.output
+    assert owed_only.exit_code == 0, owed_only.output
     assert len(mailbox.received) == 2
+
+    again = CliRunner().invoke(app, resend)
+
+    assert again.exit_code == 0, again.output
+    assert sorted(r for rcpts, _ in mailbox.received[2:] for r in rcpts) == [
+        "hallitus@lapha.fi",
+        "johto@lapha.fi",
+    ]
