@@ -407,7 +407,11 @@ def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[Sou
 def deliver(
     settings: Settings, quarter: Quarter, files: list[Path], again: bool = False
 ) -> list[str]:
-    """E-mail the briefs to the distribution list (`again`: those sent too); return who is owed."""
+    """E-mail the briefs to those on the list not yet sent them (all of them when `again`).
+
+    Returns:
+        The recipients still owed the briefs (those whose sending failed).
+    """
     config = smtp_config(settings)
     if config is None or not settings.mail_to:
         get_run_logger().info("no SMTP server or distribution list configured: nothing sent")
@@ -444,7 +448,7 @@ def quarters_between(first: str, last: str) -> list[str]:
 
 @task(name="resend-brief", timeout_seconds=900, cache_policy=NO_CACHE)
 def owed_after_resend(quarter: str, out_dir: Path, again: bool) -> list[str]:
-    """Send the published briefs of `quarter` again (to all, or those owed); return who is owed."""
+    """Send the published briefs of `quarter` (to all when `again`); return who is still owed."""
     settings = Settings(out_dir=out_dir)
     files = sorted((out_dir / quarter).glob("brief-*.pdf"))
     return deliver.fn(settings, Quarter.parse(quarter), files, again)

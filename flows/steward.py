@@ -44,7 +44,7 @@ def backfill(
     ]
 
 
-@flow(name="resend", description="E-mail a published brief to every recipient still owed it.")
+@flow(name="resend", description="E-mail a published brief again to the distribution list.")
 def resend_brief(
     quarter: QuarterText, out_dir: Path = Path("outputs"), owed_only: bool = False
 ) -> list[str]:

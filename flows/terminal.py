@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from flows import progress
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 STARTING = "starting Prefect"
 
@@ -139,6 +139,14 @@ def _explained_types() -> tuple[type[BaseException], ...]:
     return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError)
 
 
+def _invalid_sources(sources: str, problem: str) -> Explanation:
+    return Explanation(
+        f"{sources} is not a valid sources file: {problem}",
+        "fix the [[source]] table it names (see the README's Configuration)",
+        2,
+    )
+
+
 def _first_problem(error: ValidationError) -> str:
     """Return a validation error's first problem as `[[source]] n field: what is wrong`."""
     problem = error.errors()[0]
@@ -169,13 +177,9 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
     if isinstance(error, WarehouseTooNew):
         return Explanation(error.message, error.fix, 2)
     if isinstance(error, pydantic.ValidationError):
-        first_line = _first_problem(error)
-    if isinstance(error, tomllib.TOMLDecodeError | pydantic.ValidationError):
-        return Explanation(
-            f"{sources} is not a valid sources file: {first_line}",
-            "fix the [[source]] table it names (see the README's Configuration)",
-            2,
-        )
+        return _invalid_sources(sources, _first_problem(error))
+    if isinstance(error, tomllib.TOMLDecodeError):
+        return _invalid_sources(sources, first_line)
     if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
         reason = (str(getattr(error, "orig", error)).strip().splitlines() or [""])[0]
         return Explanation(
