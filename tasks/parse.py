@@ -31,6 +31,8 @@ ROW_FIELD = "(row)"
 ROW_RULE = "unreadable_row"
 _ROW = "row_number"
 _CHUNK_BYTES = 1 << 24
+_SNIFF_BYTES = 1 << 16
+_HEADER_SEARCH_ROWS = 10
 _SEPARATORS = (";", ",", "\t")
 _EXCEL_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
 _EXCEL_DATETIME = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$"
@@ -180,7 +182,7 @@ def _fields_by_column(headers: list[str | None], delivery: Delivery) -> dict[int
         raise UnreadableDelivery(
             f"{delivery.name}: no recognisable header (expected field names such as "
             "report_id, theme, or Finnish headers such as raportin_tunnus, teema); "
-            "put the header on the first row and deliver the file again"
+            "put the header row (field names) above the reports and deliver the file again"
         )
     twice = sorted(field for field, count in Counter(known.values()).items() if count > 1)
     if twice:
@@ -236,7 +238,7 @@ def _fallback_text(delivery: Delivery) -> str:
 
 
 def _csv_rows(delivery: Delivery) -> _Rows:
-    """Return the rows of a CSV delivery (`;` or `,` delimited, quoted, header on line 1)."""
+    """Return the rows of a CSV delivery (`;` or `,` delimited, quoted, a title line allowed)."""
     data = delivery.content
     if not data or data.isspace():
         raise UnreadableDelivery(f"{delivery.name}: the file is empty; deliver the export again")
@@ -254,9 +256,39 @@ def _csv_rows(delivery: Delivery) -> _Rows:
 
 
 def _separator(data: bytes) -> str:
-    """Return the delimiter that the header line uses most (`;` on a tie)."""
-    header = data[: data.find(b"\n")] if b"\n" in data else data
-    return max(_SEPARATORS, key=lambda separator: header.count(separator.encode()))
+    """Return the header's delimiter: the first line that names fields decides, else line one.
+
+    A title or blank line may come before the header; a line that names fields
+    when split by one delimiter is the header, and that delimiter wins (the one
+    naming more fields, `;` on a tie). Without such a line, the delimiter the
+    first non-blank line uses most wins.
+    """
+    lines = [line for line in _head_text(data).splitlines() if line.strip()]
+    for line in lines[:_HEADER_SEARCH_ROWS]:
+        named = {separator: _fields_named(line, separator) for separator in _SEPARATORS}
+        best = max(_SEPARATORS, key=named.__getitem__)
+        if named[best]:
+            return best
+    first = lines[0] if lines else ""
+    return max(_SEPARATORS, key=first.count)
+
+
+def _head_text(data: bytes) -> str:
+    """Return the file's first lines as text (UTF-8, else Windows-1252), for sniffing only."""
+    head = data[:_SNIFF_BYTES]
+    if len(data) > _SNIFF_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n")]
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return head.decode("cp1252", errors="replace")
+
+
+def _fields_named(line: str, separator: str) -> int:
+    """Return how many cells of `line`, split by `separator`, name a field."""
+    return sum(
+        field_of_header(cell.strip().strip('"')) is not None for cell in line.split(separator)
+    )
 
 
 def _polars_grid(data: bytes, separator: str) -> pl.DataFrame | None:
@@ -335,7 +367,7 @@ def _grid_rows(grid: pl.DataFrame, delivery: Delivery) -> _Rows:
     filled = grid.select(pl.any_horizontal(pl.col(columns).is_not_null())).to_series()
     if not filled.any():
         raise UnreadableDelivery(f"{delivery.name}: the file has no rows; deliver the export again")
-    header_at = int(filled.arg_true()[0])
+    header_at = _header_row(grid.select(columns), filled)
     headers = list(grid.select(columns).row(header_at))
     fields = _fields_by_column(headers, delivery)
     width = max(position for position, header in enumerate(headers) if header) + 1
@@ -348,6 +380,17 @@ def _grid_rows(grid: pl.DataFrame, delivery: Delivery) -> _Rows:
     cells = body.filter(pl.col("_filled") & ~pl.col("_ragged")).drop("_filled", "_ragged")
     bad = body.filter(pl.col("_filled") & pl.col("_ragged")).drop("_filled", "_ragged")
     return _Rows(cells, _bad_of(bad, _RAGGED))
+
+
+def _header_row(cells: pl.DataFrame, filled: pl.Series) -> int:
+    """Return the header's index: the first of the first filled rows that names a field.
+
+    Rows above it (a title, a date of export) are not reports. When none of them
+    names a field, the first filled row is taken, and its error says so.
+    """
+    candidates = filled.arg_true().head(_HEADER_SEARCH_ROWS).to_list()
+    named = (at for at in candidates if any(map(field_of_header, cells.row(at))))
+    return next(named, candidates[0])
 
 
 def _bad_of(rows: pl.DataFrame, reasons: tuple[str, str]) -> pl.DataFrame:

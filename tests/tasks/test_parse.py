@@ -107,6 +107,33 @@ def test_utf8_bom_csv_with_comma_delimiter_is_read_without_the_bom() -> None:
     assert _picked(result.reports, "report_id", "phenomenon") == [("R-1", "Yö ja päivä", 2)]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_title_and_blank_lines_above_the_header_are_skipped_and_lines_still_counted(
+    encoding: str,
+) -> None:
+    text = (
+        "Sosiaaliset raportit; Tornio, Q3/2026\r\n"
+        "\r\n"
+        "raportin_tunnus,kuntanumero,ilmiö\r\n"
+        'R-1,851,"Pitkät matkat; jonot, velat"\r\n'
+    )
+
+    result = parse_delivery(_csv(text, encoding=encoding), seq=1)
+
+    assert _picked(result.reports, "report_id", "municipality_code", "phenomenon") == [
+        ("R-1", "851", "Pitkät matkat; jonot, velat", 4)
+    ]
+    assert result.rejections.is_empty()
+
+
+def test_the_header_line_decides_the_delimiter_not_the_lines_around_it() -> None:
+    text = "\nreport_id,phenomenon\nR-1,a; b; c; d; e; f\n"
+
+    result = parse_delivery(_csv(text), seq=1)
+
+    assert _picked(result.reports, "report_id", "phenomenon") == [("R-1", "a; b; c; d; e; f", 3)]
+
+
 def test_excel_unicode_text_in_utf16_with_tabs_is_read() -> None:
     delivery = _delivery("csv", "report_id\tphenomenon\r\nR-1\tSámi ŋ ŧ\r\n".encode("utf-16"))
 
@@ -344,6 +371,24 @@ def test_xlsx_rows_keep_their_excel_row_numbers_below_empty_leading_rows() -> No
     result = parse_delivery(_delivery("xlsx", content), seq=1)
 
     assert _picked(result.reports, "report_id") == [("R-1", 4)]
+
+
+def test_an_xlsx_title_row_above_the_header_is_skipped() -> None:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.merge_range(0, 0, 0, 2, "Sosiaaliset raportit, Kemi Q3/2026")
+    sheet.write_row(1, 0, ["Viety 1.10.2026"])
+    sheet.write_row(3, 0, ["raportin_tunnus", "kuntanumero", "teema"])
+    sheet.write_row(4, 0, ["K-1", "240", "housing"])
+    workbook.close()
+
+    result = parse_delivery(_delivery("xlsx", buffer.getvalue()), seq=1)
+
+    assert _picked(result.reports, "report_id", "municipality_code", "theme") == [
+        ("K-1", "240", "housing", 5)
+    ]
+    assert result.rejections.is_empty()
 
 
 def test_xlsx_cells_beyond_the_header_reject_their_row() -> None:
