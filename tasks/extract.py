@@ -17,6 +17,7 @@ import hashlib
 import http.client
 import io
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,6 +37,8 @@ from tasks.warehouse import is_secret_query_key, safe_url, sql_text, url_secrets
 
 DEFAULT_QUERY = "extract_social_reports"
 HTTP_TIMEOUT_S = 60
+HTTP_DOWNLOAD_DEADLINE_S = 300
+_HTTP_CHUNK_BYTES = 1 << 20
 CONNECT_TIMEOUT_S = 15
 SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 DATETIME_TZ_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
@@ -190,7 +193,7 @@ def _http_delivery(source: SourceConfig) -> Delivery:
     name = public_url(url)
     try:
         with urllib.request.urlopen(_http_request(url), timeout=HTTP_TIMEOUT_S) as response:
-            return _delivery(source, name, response.read())
+            return _delivery(source, name, _body_within_deadline(response))
     except urllib.error.HTTPError as error:
         reason = f"HTTP {error.code} {error.reason}"
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
@@ -199,6 +202,21 @@ def _http_delivery(source: SourceConfig) -> Delivery:
         f"source {source.source_id}: cannot fetch {name} ({_scrubbed(reason, url)}); check the "
         "address and that the municipality's export service is up, or ask for the export as a file"
     ) from None
+
+
+def _body_within_deadline(response: http.client.HTTPResponse) -> bytes:
+    """Return the response body; raise `TimeoutError` when it takes over the download deadline.
+
+    The socket timeout only bounds each wait for bytes: a server that sends a byte
+    now and then would hold the run for ever without this deadline.
+    """
+    started = time.monotonic()
+    chunks: list[bytes] = []
+    while chunk := response.read1(_HTTP_CHUNK_BYTES):
+        chunks.append(chunk)
+        if time.monotonic() - started > HTTP_DOWNLOAD_DEADLINE_S:
+            raise TimeoutError(f"the download took over {HTTP_DOWNLOAD_DEADLINE_S} s")
+    return b"".join(chunks)
 
 
 # --- SQL ------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import sqlite3
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -141,6 +143,69 @@ def test_an_http_error_makes_the_source_unavailable_without_its_password(
         caught.value
     )
     assert SECRET not in "".join(traceback.format_exception(caught.value))
+
+
+class _DripHandler(BaseHTTPRequestHandler):
+    """Sends a large export at /whole.json, and a byte every 0.1 s for ever elsewhere."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.end_headers()
+        if self.path == "/whole.json":
+            self.wfile.write(LARGE_EXPORT)
+            return
+        try:
+            while True:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return
+
+    def log_message(self, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+LARGE_EXPORT = json.dumps(
+    {"municipality_code": "148", "reports": [{"report_id": f"R-{n}"} for n in range(200_000)]}
+).encode()
+
+
+@pytest.fixture
+def drip_server() -> Iterator[str]:
+    """Yield `host:port` of a service that drip-feeds its answers, on the loopback interface."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DripHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_large_export_is_read_whole(drip_server: str) -> None:
+    source = SourceConfig(
+        municipality_code="148", kind="json", url=f"http://{drip_server}/whole.json"
+    )
+
+    [delivery] = list_deliveries(source, Path(), SINCE, UNTIL)
+
+    assert delivery.content == LARGE_EXPORT
+
+
+def test_a_download_that_drips_past_its_deadline_makes_the_source_unavailable(
+    drip_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tasks.extract.HTTP_DOWNLOAD_DEADLINE_S", 1)
+    source = SourceConfig(municipality_code="148", kind="json", url=f"http://{drip_server}/slow")
+    started = time.monotonic()
+
+    with pytest.raises(
+        SourceUnavailable, match=r"cannot fetch .*/slow \(the download took over 1 s"
+    ):
+        list_deliveries(source, Path(), SINCE, UNTIL)
+
+    assert time.monotonic() - started < 10
 
 
 def test_an_unreachable_http_source_is_unavailable_without_its_password() -> None:
