@@ -71,10 +71,10 @@ def quarterly_brief(
     period = choose_quarter(quarter)
     with quarter_lock(settings, period, wait_minutes):
         run_id = start_run_log(settings, period, "quarterly-brief")
-        sources = read_sources(
-            settings.sources_file, municipalities, settings.reference().municipality_codes
+        configured = read_sources(
+            settings.sources_file, None, settings.reference().municipality_codes
         )
-        outcomes = ingest_sources(sources, settings, period)
+        outcomes = ingest_sources(configured.only(municipalities), settings, period)
         findings = check_quality(settings, period)
         rejections = read_rejections(settings, period)
         if blocks_publication(findings):
@@ -84,7 +84,7 @@ def quarterly_brief(
             figures = aggregate_quarter(reports, period, settings)
             record_lineage(settings, period, figures)
             facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
-            files = publish(settings, period, figures, facts, rejections, sources, outcomes)
+            files = publish(settings, period, figures, facts, rejections, configured, outcomes)
             owed = deliver(settings, period, files) if send else []
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)

@@ -350,7 +350,11 @@ def publish(
     sources: SourcesConfig,
     outcomes: list[SourceOutcome],
 ) -> list[Path]:
-    """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`."""
+    """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`.
+
+    `sources` are all the configured ones: the manifest lists each with its stored
+    deliveries, also those a run limited to some municipalities did not read.
+    """
     engine = connect_warehouse(settings.warehouse_url())
     out_dir = settings.out_dir / str(quarter)
     with progress.step("writing briefs"):
@@ -396,9 +400,12 @@ def summarize(
 
 
 def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[SourceStatus]:
+    """Return every configured source's status; one the run did not read is `not_read`."""
     errors = {outcome.source_id: outcome.error for outcome in outcomes}
     return [
-        SourceStatus(s.source_id, s.municipality_code, s.kind, errors.get(s.source_id))
+        SourceStatus(
+            s.source_id, s.municipality_code, s.kind, errors.get(s.source_id), s.source_id in errors
+        )
         for s in sources.sources
     ]
 

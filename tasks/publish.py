@@ -32,12 +32,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class SourceStatus:
-    """How one configured source fared in the run (for the manifest)."""
+    """How one configured source fared in the run (for the manifest); `read` False: not in it."""
 
     source_id: str
     municipality_code: str
     kind: str
     error: str | None
+    read: bool = True
+
+    @property
+    def status(self) -> str:
+        """Return `failed`, `ok`, or `not_read` for a source the run left out."""
+        if not self.read:
+            return "not_read"
+        return "failed" if self.error else "ok"
 
 
 def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -147,7 +155,7 @@ def _source_entry(status: SourceStatus, deliveries: pl.DataFrame) -> dict[str, o
         "source_id": status.source_id,
         "municipality_code": status.municipality_code,
         "kind": status.kind,
-        "status": "failed" if status.error else "ok",
+        "status": status.status,
         "deliveries": [
             {
                 "name": row["name"],

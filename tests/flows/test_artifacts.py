@@ -31,6 +31,7 @@ class Run:
     db_url: str
     summary: RunSummary
     flow_run_id: UUID
+    published: Path
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,8 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Run:
         )
     finally:
         os.environ.pop("RAPORTTI_DB_URL")
-    return Run(inbox, db_url, state.result(), state.state_details.flow_run_id)
+    published = root / "outputs" / str(QUARTER)
+    return Run(inbox, db_url, state.result(), state.state_details.flow_run_id, published)
 
 
 def _artifacts(flow_run_id: UUID) -> dict[str, object]:
@@ -152,3 +154,17 @@ def test_published_files_are_where_the_summary_says(run: Run) -> None:
         "quarantine.csv",
         "manifest.json",
     }
+
+
+def test_the_manifest_lists_every_configured_source_and_which_the_run_did_not_read(
+    run: Run,
+) -> None:
+    manifest = json.loads((run.published / "manifest.json").read_text(encoding="utf-8"))
+    status = {source["municipality_code"]: source["status"] for source in manifest["sources"]}
+
+    assert len(status) == 21
+    assert {code: status[code] for code in SMALL} == dict.fromkeys(SMALL, "ok")
+    assert set(status) - set(SMALL) == {code for code, s in status.items() if s == "not_read"}
+    read = [source for source in manifest["sources"] if source["municipality_code"] in SMALL]
+    assert all(source["deliveries"] for source in read)
+    assert manifest["failed_sources"] == []

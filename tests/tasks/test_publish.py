@@ -105,6 +105,7 @@ def test_manifest_counts_sources_and_is_reproducible() -> None:
     statuses = [
         SourceStatus("851-csv", "851", "csv", None),
         SourceStatus("698-sql", "698", "sql", "database unreachable"),
+        SourceStatus("240-xlsx", "240", "xlsx", None, read=False),
     ]
     arguments = (Quarter(2026, 3), statuses, _deliveries(), 13, _rejections(), {"a.csv": b"x"})
 
@@ -113,6 +114,7 @@ def test_manifest_counts_sources_and_is_reproducible() -> None:
 
     assert first == manifest_bytes(*arguments)
     assert document["failed_sources"] == ["698-sql"]
+    assert [source["status"] for source in document["sources"]] == ["ok", "failed", "not_read"]
     assert document["sources"][0]["rows_in"] == 15
     assert document["sources"][0]["deliveries"][1]["sha256"] == "b" * 64
     assert document["counts"]["redacted"] == {"identity_codes": 1, "phones": 2, "emails": 1}
