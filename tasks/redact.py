@@ -1,7 +1,8 @@
 """Redaction of the free text: identity codes, phone numbers and e-mail addresses out.
 
-Every free-text field (`schemas.fields.FREE_TEXT_FIELDS`) loses its control
-characters (Unicode Cc, tab and newline excepted) and then, in this order, its
+Every free-text field (`schemas.fields.FREE_TEXT_FIELDS`) has its line breaks
+made `\\n` (a `\\r\\n` or a lone `\\r` of an old Mac export, so lines stay apart),
+loses its other control characters (Unicode Cc, tab excepted) and then, in this order, its
 e-mail addresses, Finnish personal identity codes and Finnish phone numbers,
 each replaced by `REDACTED`. Everything else, the other columns included, is
 left as delivered. All of it is polars (Rust `regex`), no Python per row: one
@@ -124,8 +125,8 @@ class RedactionCounts:
 
 
 def _marked(text: pl.Expr) -> pl.Expr:
-    """Return `text` without control characters and with every match replaced by its marker."""
-    expr = text.str.replace_all(_CONTROL, "")
+    """Return `text` with `\\n` line breaks, no other control characters, and matches marked."""
+    expr = text.str.replace_all(r"\r\n?", "\n").str.replace_all(_CONTROL, "")
     for kind, pattern in _PATTERNS.items():
         expr = expr.str.replace_all(pattern, _MARKERS[kind])
     return expr

@@ -177,6 +177,13 @@ def test_control_characters_are_removed_but_tab_and_newline_kept() -> None:
     assert redact_text(text) == ("abcdef\ng\th", RedactionCounts())
 
 
+def test_a_lone_carriage_return_becomes_a_line_break_so_lines_stay_apart() -> None:
+    assert redact_text("rivi yksi\rrivi kaksi\r\rloppu\r\n") == (
+        "rivi yksi\nrivi kaksi\n\nloppu\n",
+        RedactionCounts(),
+    )
+
+
 @pytest.mark.parametrize("glued", ["Hetu010190-123A.", "hetu:010190-123Ax", "(010190-123A)"])
 def test_an_identity_code_glued_to_other_characters_is_redacted(glued: str) -> None:
     text, counts = redact_text(glued)
@@ -185,7 +192,11 @@ def test_an_identity_code_glued_to_other_characters_is_redacted(glued: str) -> N
 
 
 @pytest.mark.parametrize(
-    "control", [chr(code) for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+    "control",
+    [
+        chr(code)
+        for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+    ],
 )
 def test_each_control_character_alone_is_removed(control: str) -> None:
     assert redact_text(f"ä{control}ö") == ("äö", RedactionCounts())
