@@ -27,6 +27,12 @@ TEXT_MAX_CHARS = 10_000
 CLIENTS_AFFECTED_MAX = 100_000
 CONTROL_CHARACTER = r"[\x00-\x1F\x7F]"  # no id holds one (PostgreSQL's text takes no NUL)
 
+
+def printable(text: pl.Expr) -> pl.Expr:
+    """Return text without control characters, as a rejection keeps a report id (never a NUL)."""
+    return text.str.replace_all(CONTROL_CHARACTER, "")
+
+
 # Finnish labels accepted for the contract's fixed code lists (lower case, single spaces).
 CODE_LABELS_FI: dict[str, dict[str, str]] = {
     "reporter_role": {

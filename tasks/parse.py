@@ -24,7 +24,7 @@ import fastexcel
 import polars as pl
 
 from schemas.fields import FINNISH_HEADERS, REJECTION_DTYPES, REPORT_FIELDS
-from schemas.report import CONTROL_CHARACTER
+from schemas.report import printable
 from tasks.extract import Delivery
 
 ROW_FIELD = "(row)"
@@ -159,7 +159,7 @@ def _rejections(bad: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
         municipality_code=pl.when(code.str.contains(r"^\d{3}$"))
         .then(code)
         .otherwise(pl.lit(delivery.municipality_code)),
-        report_id=pl.col("report_id").str.replace_all(CONTROL_CHARACTER, "").fill_null(""),
+        report_id=printable(pl.col("report_id")).fill_null(""),
         delivery=pl.lit(delivery.name, pl.String),
         row_number=pl.col(_ROW),
         field=pl.lit(ROW_FIELD),

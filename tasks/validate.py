@@ -32,7 +32,7 @@ from schemas.fields import (
     REPORT_FIELDS,
 )
 from schemas.reference import Reference
-from schemas.report import CODE_LABELS_FI, CONTROL_CHARACTER, FIXED_CODES, report_schema
+from schemas.report import CODE_LABELS_FI, FIXED_CODES, printable, report_schema
 from tasks.redact import redacted_text
 
 HELSINKI = "Europe/Helsinki"
@@ -482,7 +482,7 @@ def _rejections(
         "source_id",
         "delivery",
         "row_number",
-        report_id=_printable(pl.col("report_id")).str.slice(0, 64).fill_null(""),
+        report_id=printable(pl.col("report_id")).str.slice(0, 64).fill_null(""),
         municipality_code=pl.when(own_code)
         .then("municipality_code")
         .otherwise(pl.lit(expected or "")),
@@ -497,11 +497,6 @@ def _rejections(
         .select(list(REJECTION_DTYPES))
         .cast(REJECTION_DTYPES)
     )
-
-
-def _printable(text: pl.Expr) -> pl.Expr:
-    """Return text without control characters (a rejection keeps the id, never a NUL)."""
-    return text.str.replace_all(CONTROL_CHARACTER, "")
 
 
 def _with_quote(reason: str, word: str) -> pl.Expr:
