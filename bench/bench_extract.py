@@ -155,6 +155,20 @@ def drop_database(admin_url: str, url: str) -> None:
         connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB since it started its program.
+
+    Linux's `ru_maxrss` carries the parent's peak over a fork and exec, so a measuring
+    child would report its parent's peak when that is higher; `VmHWM` is the child's own.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _cpu_seconds() -> float:
     """Return the CPU seconds this process has used so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -186,7 +200,7 @@ def measure(kind: str, base_dir: Path) -> None:
         source = SourceConfig(municipality_code="698", kind="sql", url_env=URL_ENV)
     parsed, seconds = extract_and_parse(source, base_dir)
     rows = sum(result.reports.height + result.rejections.height for result in parsed)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(  # noqa: T201 - a benchmark prints its figures
         f"{kind:>8}: {rows:,} rows in {seconds['total']:.2f} s = "
         f"{rows / seconds['total']:,.0f} rows/s (extract {seconds['extract']:.2f} s, "
