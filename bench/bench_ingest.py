@@ -148,7 +148,7 @@ def machine_state() -> str:
         total += number
     loop = time.perf_counter() - started
     laps = []
-    blocks = []
+    blocks = []  # each GiB kept, so that the next one is new memory
     for _ in range(CALIBRATION_GIB):
         started = time.perf_counter()
         block = np.zeros(2**30, dtype=np.uint8)
