@@ -142,24 +142,32 @@ def machine_state() -> str:
     the guest freed, and touching it again costs a fault on the host), so each run's
     figures come with the state they were measured in.
     """
-    started = time.perf_counter()
-    total = 0
+    loop, laps = _python_loop_seconds(), _fresh_memory_seconds()
+    return (
+        f"machine after the runs: {CALIBRATION_ADDITIONS:,} Python additions in {loop:.1f} s; "
+        f"{CALIBRATION_GIB} GiB of fresh memory touched in {sum(laps):.1f} s "
+        f"(fastest GiB {min(laps):.2f} s, slowest {max(laps):.2f} s)"
+    )
+
+
+def _python_loop_seconds() -> float:
+    """Return the seconds a plain Python loop of CALIBRATION_ADDITIONS additions takes."""
+    started, total = time.perf_counter(), 0
     for number in range(CALIBRATION_ADDITIONS):
         total += number
-    loop = time.perf_counter() - started
-    laps = []
-    blocks = []  # each GiB kept, so that the next one is new memory
+    return time.perf_counter() - started
+
+
+def _fresh_memory_seconds() -> list[float]:
+    """Return the seconds each of CALIBRATION_GIB new GiB takes to be touched page by page."""
+    laps, blocks = [], []  # each GiB kept, so that the next one is new memory
     for _ in range(CALIBRATION_GIB):
         started = time.perf_counter()
         block = np.zeros(2**30, dtype=np.uint8)
         block[:: resource.getpagesize()] = 1  # one write a page: every page faulted in
         blocks.append(block)
         laps.append(time.perf_counter() - started)
-    return (
-        f"machine after the runs: {CALIBRATION_ADDITIONS:,} Python additions in {loop:.1f} s; "
-        f"{CALIBRATION_GIB} GiB of fresh memory touched in {sum(laps):.1f} s "
-        f"(fastest GiB {min(laps):.2f} s, slowest {max(laps):.2f} s)"
-    )
+    return laps
 
 
 def _fresh_pg_warehouse(admin_url: str) -> str:
