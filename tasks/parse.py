@@ -213,9 +213,10 @@ def _is_utf8(data: bytes) -> bool:
 
 def _text(delivery: Delivery) -> str:
     """Return the content as text: strict UTF-8 (BOM dropped), else the declared encoding."""
-    if _is_utf8(delivery.content):
+    try:
         return delivery.content.decode("utf-8-sig")
-    return _fallback_text(delivery)
+    except UnicodeDecodeError:
+        return _fallback_text(delivery)
 
 
 def _fallback_text(delivery: Delivery) -> str:
