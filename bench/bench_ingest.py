@@ -125,7 +125,10 @@ def _adbc_insert(path: str, rows: pl.DataFrame, bare: bool) -> None:
         for pragma in pragmas:
             cursor.execute(f"pragma {pragma}")
         arrow = rows.to_arrow(compat_level=pl.CompatLevel.newest())
-        cursor.adbc_ingest("bare_report" if bare else "report", arrow, mode="create_append")
+        if bare:
+            cursor.adbc_ingest("bare_report", arrow, mode="create")
+        else:
+            cursor.adbc_ingest("report", arrow, mode="append")  # the warehouse's own table
 
 
 def _copy_insert(engine: Engine, rows: pl.DataFrame, bare: bool) -> None:
