@@ -17,8 +17,10 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.brief import brief_facts, quotable_proposals, write_briefs  # noqa: E402
-from tests.tasks.test_brief import quarter_inputs, synthetic_reports  # noqa: E402
+from demo.synthetic import quarter_inputs, synthetic_reports  # noqa: E402
+from tasks.brief.facts import brief_facts  # noqa: E402
+from tasks.brief.quotes import quotable_proposals  # noqa: E402
+from tasks.brief.render import write_briefs  # noqa: E402
 
 TARGET_SECONDS = 3.0
 

@@ -50,10 +50,11 @@ from sqlalchemy.engine import make_url
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
 from schemas.sources import SourceConfig
-from tasks.extract import Delivery, list_deliveries
-from tasks.ingest import FIRST_WATERMARK, checked_delivery, ingest_delivery
-from tasks.store import DeliveryRecord, copy_into, sqlite_text_rows, warehouse_rows
-from tasks.warehouse import connect_warehouse
+from tasks.intake.checked import FIRST_WATERMARK, DeliveryRecord, checked_delivery
+from tasks.intake.extract import Delivery, list_deliveries
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.ingest import ingest_delivery
+from tasks.warehouse.load import copy_into, sqlite_text_rows, warehouse_rows
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 CALIBRATION_ADDITIONS = 20_000_000

@@ -44,6 +44,14 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder the quarter is pu
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show Prefect's full log instead of progress lines.")
 ]
+DeprecatedDeliverOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--deliver/--no-deliver",
+        hidden=True,
+        help="Deprecated alias of --send/--no-send; removed in the next release.",
+    ),
+]
 WaitOption = Annotated[
     float,
     typer.Option(
@@ -52,6 +60,17 @@ WaitOption = Annotated[
         help="Minutes to wait while another run holds the same quarter (default: refuse at once).",
     ),
 ]
+
+
+def _send_choice(send: bool, deliver: bool | None) -> bool:
+    """Return whether to e-mail the briefs: `--send/--no-send`, or the deprecated old flag."""
+    if deliver is None:
+        return send
+    old, new = ("--deliver", "--send") if deliver else ("--no-deliver", "--no-send")
+    errors.print(
+        f"[yellow]warning:[/] {old} is deprecated and will be removed; use {new}", highlight=False
+    )
+    return deliver
 
 
 def fail(message: str, fix: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -81,7 +100,7 @@ def _use_warehouse(db: str | None) -> None:
 def _warehouse() -> Engine:
     """Return the warehouse of this process; a warehouse newer than this code is one line."""
     from schemas.settings import Settings
-    from tasks.warehouse import WarehouseTooNew, connect_warehouse
+    from tasks.warehouse.connection import WarehouseTooNew, connect_warehouse
 
     try:
         return connect_warehouse(Settings().warehouse_url())
@@ -89,12 +108,12 @@ def _warehouse() -> Engine:
         fail(error.message, error.fix)
 
 
-def _check_sources(sources: Path) -> None:
+def _require_sources_file(sources: Path) -> None:
     if not sources.is_file():
         fail(f"{sources}: no such sources file", "give its path with --sources FILE")
 
 
-def _check_municipalities(codes: list[str] | None) -> None:
+def _require_known_municipalities(codes: list[str] | None) -> None:
     from schemas.settings import Settings
 
     known = Settings().reference().municipality_codes
@@ -133,13 +152,14 @@ def run(
     municipality: Annotated[
         list[str] | None, typer.Option(help="Only this municipality's source (repeatable).")
     ] = None,
-    deliver: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+    send: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+    deliver: DeprecatedDeliverOption = None,
     wait: WaitOption = 0,
     verbose: VerboseOption = False,
 ) -> None:
     """Run the quarterly flow now: extract, validate, store, check, publish and e-mail a quarter.
 
-    Example: raportti run --quarter 2026Q3 --sources sources.toml --no-deliver
+    Example: raportti run --quarter 2026Q3 --sources sources.toml --no-send
 
     Example: raportti run --municipality 698 --municipality 851 --db postgresql+psycopg://raportti@db/raportti
 
@@ -147,9 +167,10 @@ def run(
     gate stopped publication or mail is owed; 2 on bad usage, unreadable input or a quarter
     that another run holds.
     """
+    send = _send_choice(send, deliver)
     quarter_text = _quarter_text(quarter)
-    _check_sources(sources)
-    _check_municipalities(municipality)
+    _require_sources_file(sources)
+    _require_known_municipalities(municipality)
     _use_warehouse(db)
     from flows.quarterly import quarterly_brief
 
@@ -161,14 +182,14 @@ def run(
         sources_file=sources,
         out_dir=out,
         municipalities=municipality or None,
-        send=deliver,
+        send=send,
         wait_minutes=wait,
     )
     raise typer.Exit(_report(summary))
 
 
 def _report(summary: object) -> int:
-    from tasks.summary import attention_lines, exit_status
+    from tasks.run.summary import attention_lines, exit_status
 
     table = Table(title=f"raportti {summary.quarter}", show_lines=False)
     for column in ("source", "deliveries", "rows in", "valid", "quarantined", "redacted", "status"):
@@ -202,8 +223,8 @@ def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> No
 
     Example: raportti demo --out outputs
     """
+    from demo.inbox import write_demo_inbox
     from schemas.quarter import Quarter
-    from tasks.demo import write_demo_inbox
 
     quarter = Quarter.latest_complete(datetime.now(UTC))
     demo_dir = out / "demo"
@@ -263,12 +284,12 @@ def check(
     Example: raportti check inbox/851/raportit.csv --municipality 851 --lang fi
     """
     from schemas.settings import Settings
-    from tasks.check import check_files
+    from tasks.intake.dry_run import validate_files
 
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
-    _check_municipalities([municipality])
-    outcome = check_files(files, municipality, lang, encoding, Settings().reference())
+    _require_known_municipalities([municipality])
+    outcome = validate_files(files, municipality, lang, encoding, Settings().reference())
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:
@@ -283,17 +304,19 @@ def backfill(
     sources: SourcesOption = Path("sources.toml"),
     db: DbOption = None,
     out: OutOption = Path("outputs"),
-    deliver: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+    send: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+    deliver: DeprecatedDeliverOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Publish every quarter in a range, oldest first.
 
     Example: raportti backfill --from 2025Q1 --to 2026Q3 --sources sources.toml
     """
+    send = _send_choice(send, deliver)
     first_text, last_text = _quarter_text(first), _quarter_text(last)
     if first_text > last_text:
         fail(f"--from {first_text} is after --to {last_text}", "swap the two quarters")
-    _check_sources(sources)
+    _require_sources_file(sources)
     _use_warehouse(db)
     from flows.steward import backfill as backfill_flow
 
@@ -305,7 +328,7 @@ def backfill(
         last=last_text,
         sources_file=sources,
         out_dir=out,
-        send=deliver,
+        send=send,
     )
     raise typer.Exit(max((_report(summary) for summary in summaries), default=0))
 
@@ -400,7 +423,7 @@ def status(
     Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
     """
     _use_warehouse(db)
-    from tasks.store import read_runs
+    from tasks.warehouse.runlog import read_runs
 
     columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
     runs = read_runs(_warehouse(), limit)
@@ -450,7 +473,7 @@ def lineage(
     quarter_text = _quarter_text(quarter)
     _use_warehouse(db)
     from schemas.quarter import Quarter
-    from tasks.store import read_cell_lineage
+    from tasks.warehouse.lineage import read_cell_lineage
 
     keys = read_cell_lineage(_warehouse(), Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
@@ -479,8 +502,8 @@ def landed(
     if not re.fullmatch(r"[0-9a-f]{1,64}", prefix):
         fail(f"{sha256!r} is not a sha256", "give its hex digits, as manifest.json shows them")
     _use_warehouse(db)
-    from tasks.deliver import OWNER_ONLY_FILE_MODE, write_file_atomically
-    from tasks.store import LandedContentMismatch, read_landed_content
+    from tasks.shared.files import OWNER_ONLY_FILE_MODE, write_file_atomically
+    from tasks.warehouse.reads import LandedContentMismatch, read_landed_content
 
     engine = _warehouse()
     full = _one_landed_hash(engine, prefix)
@@ -494,7 +517,7 @@ def landed(
 
 def _one_landed_hash(engine: Engine, prefix: str) -> str:
     """Return the one landed sha256 that starts with `prefix`; exit when none or several do."""
-    from tasks.store import landed_hashes_starting_with
+    from tasks.warehouse.reads import landed_hashes_starting_with
 
     matches = landed_hashes_starting_with(engine, prefix)
     if not matches:

@@ -31,15 +31,9 @@ from sqlalchemy import Engine
 from flows import progress
 from schemas.quarter import Quarter
 from schemas.settings import Settings
-from tasks.store import (
-    RunLock,
-    claim_lock,
-    mark_crashed_runs,
-    refresh_lock,
-    release_lock,
-    take_over_lock,
-)
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.locks import RunLock, claim_lock, refresh_lock, release_lock, take_over_lock
+from tasks.warehouse.runlog import mark_crashed_runs
 
 HEARTBEAT_SECONDS = 20
 STALE_AFTER = timedelta(seconds=120)

@@ -37,29 +37,31 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
-from tasks.aggregate import (
+from tasks.brief.facts import BriefFacts, brief_facts
+from tasks.brief.quotes import quotable_proposals
+from tasks.brief.render import write_briefs
+from tasks.figures.aggregate import (
     also_mentioned,
     cell_lineage,
     published_cells,
     quarter_trends,
     report_mix,
 )
-from tasks.brief import BriefFacts, brief_facts, quotable_proposals, write_briefs
-from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_config
-from tasks.extract import SourceUnavailable
-from tasks.ingest import SourceOutcome, ingest_source
-from tasks.publish import SourceStatus, rejected_rows_per_municipality, write_published_quarter
-from tasks.quality import hard_failures, quality_gate
-from tasks.store import (
-    read_open_rejections,
-    read_quarter_deliveries,
-    read_reports,
-    record_run_end,
-    record_run_start,
-    replace_cell_lineage,
+from tasks.figures.quality import hard_failures, quality_gate
+from tasks.intake.extract import SourceUnavailable
+from tasks.outward.publish import (
+    SourceStatus,
+    copy_to_publication,
+    rejected_rows_per_municipality,
+    write_published_quarter,
 )
-from tasks.summary import EXIT_OK, RunSummary, exit_status, summary_json
-from tasks.warehouse import connect_warehouse
+from tasks.outward.send import brief_version, send_brief, smtp_config
+from tasks.run.summary import EXIT_OK, RunSummary, exit_status, summary_json
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.ingest import SourceOutcome, ingest_source
+from tasks.warehouse.lineage import replace_cell_lineage
+from tasks.warehouse.reads import read_open_rejections, read_quarter_deliveries, read_reports
+from tasks.warehouse.runlog import record_run_end, record_run_start
 
 TREND_QUARTERS = 12  # eight shown, and the four before them for year-on-year changes
 SOURCE_TIMEOUT_SECONDS = 1800
@@ -395,7 +397,7 @@ def summarize(
         findings=findings,
         published=files,
         published_blocked=blocks_publication(findings),
-        undelivered=owed,
+        unsent=owed,
     )
 
 
@@ -411,7 +413,7 @@ def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[Sou
 
 
 @task(name="send-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def deliver(
+def send_briefs(
     settings: Settings, quarter: Quarter, files: list[Path], again: bool = False
 ) -> list[str]:
     """E-mail the briefs to those on the list not yet sent them (all of them when `again`).
@@ -454,8 +456,8 @@ def quarters_between(first: str, last: str) -> list[str]:
 
 
 @task(name="resend-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def owed_after_resend(quarter: str, out_dir: Path, again: bool) -> list[str]:
+def resend_briefs(quarter: str, out_dir: Path, again: bool) -> list[str]:
     """Send the published briefs of `quarter` (to all when `again`); return who is still owed."""
     settings = Settings(out_dir=out_dir)
     files = sorted((out_dir / quarter).glob("brief-*.pdf"))
-    return deliver.fn(settings, Quarter.parse(quarter), files, again)
+    return send_briefs.fn(settings, Quarter.parse(quarter), files, again)
