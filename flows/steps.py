@@ -37,6 +37,7 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
+from tasks.brief.accessibility import write_accessible_forms
 from tasks.brief.facts import BriefFacts, brief_facts
 from tasks.brief.quotes import quotable_proposals
 from tasks.brief.render import write_briefs
@@ -361,6 +362,7 @@ def publish(
     out_dir = settings.out_dir / str(quarter)
     with progress.step("writing briefs"):
         briefs = write_briefs(facts, out_dir)
+        briefs += write_accessible_forms(facts, out_dir, settings.accessibility_feedback)
     statuses = _statuses(sources, outcomes)
     deliveries = read_quarter_deliveries(engine, quarter)
     files = write_published_quarter(
@@ -435,9 +437,16 @@ def send_briefs(
         settings.mail_to,
         *_mail_text(quarter),
         again=again,
+        html_body=_html_body(briefs),
     )
     get_run_logger().info(outcome.summary())
     return sorted(outcome.failed)
+
+
+def _html_body(briefs: list[Path]) -> str | None:
+    """Return the Finnish HTML brief published beside the PDFs, the e-mail's body, if there."""
+    page = briefs[0].with_name("brief-fi.html") if briefs else None
+    return page.read_text(encoding="utf-8") if page is not None and page.is_file() else None
 
 
 def _mail_text(quarter: Quarter) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter
 from tasks.brief.charts import (
     header_cells,
+    key_findings_chart,
     theme_chart,
     theme_table,
     total_row,
@@ -46,6 +47,7 @@ from tasks.brief.style import (
     stylesheet,
     table_style,
 )
+from tasks.brief.tagging import in_language
 from tasks.brief.text import (
     BRIEF_LANGUAGES,
     TEXT,
@@ -87,11 +89,13 @@ def _mix_count(facts: BriefFacts, dimension: str, value: str) -> Count:
 
 def _key_figures(facts: BriefFacts, lang: str) -> Table:
     """Return the cover's row of four key figures in boxes."""
-    at_least = "≥" if facts.municipalities_unknown else ""
-    reporting = f"{at_least}{facts.municipalities_reporting}/{facts.municipality_count}"
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
     figures = [
         (count_markup(facts, facts.total, lang), text(lang, "figure_reports")),
-        (reporting, text(lang, "figure_municipalities", total=facts.municipality_count)),
+        (
+            f"{read}/{facts.municipality_count}",
+            text(lang, "figure_municipalities", total=facts.municipality_count),
+        ),
         (
             count_markup(facts, _mix_count(facts, "urgency", "high"), lang),
             text(lang, "figure_urgent"),
@@ -197,16 +201,22 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     )
 
 
-def key_findings(facts: BriefFacts, lang: str) -> list[Flowable]:
-    """Return the key findings in plain words, one bullet each."""
+def key_finding_sentences(facts: BriefFacts, lang: str) -> list[str]:
+    """Return the key findings as safe markup (escaped text, `<b>`), one sentence each."""
     if facts.total == 0:
         sentences = [sentence_markup(lang, "finding_none")]
     else:
         sentences = [_total_sentence(facts, lang), *_change_sentences(facts, lang)]
         sentences += _mix_sentences(facts, lang)
-    sentences.append(_quality_sentence(facts, lang))
+    return [*sentences, _quality_sentence(facts, lang)]
+
+
+def key_findings(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return the key findings in plain words, one bullet each."""
+    sentences = key_finding_sentences(facts, lang)
     bullets = [Paragraph(s, stylesheet()["bullet"], bulletText="•") for s in sentences]
-    return [Spacer(1, 8), section_heading(lang, "section_key_findings"), *bullets]
+    chart = key_findings_chart(facts, lang)
+    return [Spacer(1, 8), section_heading(lang, "section_key_findings"), *bullets, *chart]
 
 
 def subregion_table(facts: BriefFacts, lang: str) -> list[Flowable]:
@@ -370,11 +380,9 @@ def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         story.append(paragraph(escaped(heading), "h2"))
         for quote in quotes:
             theme = paragraph(escaped(facts.label("theme", quote.theme, lang)), "quote_theme")
-            story.append(
-                KeepTogether(
-                    [theme, paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")]
-                )
-            )
+            words = paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")
+            own_language = quote.language if quote.language not in ("", lang) else None
+            story.append(KeepTogether([theme, in_language(words, "BlockQuote", own_language)]))
     return story
 
 
@@ -507,6 +515,11 @@ def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
         "method_quarantine": {},
         "method_outputs": {},
     }
+    if facts.municipalities_unknown:
+        values["method_reporting"] = {
+            "reporting": facts.municipalities_reporting,
+            "total": facts.municipality_count,
+        }
     paragraphs = [paragraph(escaped(text(lang, key, **kw)), "body") for key, kw in values.items()]
     return [CondPageBreak(120), section_heading(lang, "section_method"), *paragraphs]
 

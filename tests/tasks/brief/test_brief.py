@@ -142,6 +142,7 @@ def test_only_consented_non_empty_proposals_are_quoted() -> None:
             "theme": ["housing"],
             "addressee_level": ["welfare_region"],
             "text": ["Lisää tuettua asumista."],
+            "language": ["fi"],
         }
     )
     assert_frame_equal(quotable_proposals(reports), expected)
@@ -151,7 +152,13 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
     reports = _reports(
         _report("b", urgency="low", proposal="Matala."),
         _report("c", urgency="high", proposal="Kiireellinen C."),
-        _report("a", urgency="high", proposal="Kiireellinen A.", addressee_level="national"),
+        _report(
+            "a",
+            urgency="high",
+            proposal="Kiireellinen A.",
+            addressee_level="national",
+            language="se",
+        ),
         _report("d", urgency="medium", proposal="Keskitaso."),
         _report(
             "e",
@@ -166,9 +173,25 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
             "theme": ["debt", "housing", "housing"],
             "addressee_level": ["municipality", "welfare_region", "national"],
             "text": ["Velkaneuvontaa.", "Kiireellinen C.", "Kiireellinen A."],
+            "language": ["fi", "fi", "se"],
         }
     )
     assert_frame_equal(quotable_proposals(reports, max_per_theme=2), expected)
+
+
+def test_the_same_words_are_quoted_once_under_one_addressee_level() -> None:
+    reports = _reports(
+        _report("a", proposal="Lisää tuettua asumista."),
+        _report("b", proposal="Lisää  tuettua asumista.", theme="debt"),
+        _report("c", proposal="Lisää tuettua asumista.", addressee_level="national"),
+        _report("d", proposal="Toinen ehdotus."),
+    )
+    quotes = quotable_proposals(reports, max_per_theme=3)
+    assert quotes.select("addressee_level", "text").rows() == [
+        ("welfare_region", "Lisää tuettua asumista."),
+        ("welfare_region", "Toinen ehdotus."),
+        ("national", "Lisää tuettua asumista."),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +247,12 @@ def test_quote_with_nothing_left_after_redaction_is_skipped() -> None:
 def test_quotes_of_no_reports_are_an_empty_frame_with_the_quote_columns() -> None:
     quotes = quotable_proposals(_reports())
     assert quotes.schema == pl.Schema(
-        {"theme": pl.String, "addressee_level": pl.String, "text": pl.String}
+        {
+            "theme": pl.String,
+            "addressee_level": pl.String,
+            "text": pl.String,
+            "language": pl.String,
+        }
     )
     assert quotes.is_empty()
 
