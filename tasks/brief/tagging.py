@@ -116,7 +116,7 @@ def tagged_canvas(base: type[Canvas], recorder: StructureRecorder) -> type[Canva
 class Tagged(Flowable):
     """A flowable drawn as marked content of one structure element; its split pieces too."""
 
-    def __init__(self, flowable: Flowable, element: Element) -> None:  # noqa: D107
+    def __init__(self, flowable: Flowable, element: Element) -> None:
         self.__dict__["_flowable"] = flowable
         self.__dict__["element"] = element
 
@@ -129,37 +129,37 @@ class Tagged(Flowable):
     def __delattr__(self, name: str) -> None:
         delattr(self._flowable, name)
 
-    def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:  # noqa: N802
+    def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:
         return self._flowable.wrapOn(canv, aw, ah)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return self._flowable.wrap(aw, ah)
 
-    def minWidth(self) -> float:  # noqa: N802
+    def minWidth(self) -> float:
         return self._flowable.minWidth()
 
-    def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:  # noqa: N802
+    def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:
         return [Tagged(piece, self.element) for piece in self._flowable.splitOn(canv, aw, ah)]
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
         return [Tagged(piece, self.element) for piece in self._flowable.split(aw, ah)]
 
-    def getKeepWithNext(self) -> bool:  # noqa: N802
+    def getKeepWithNext(self) -> bool:
         return self._flowable.getKeepWithNext()
 
-    def getSpaceBefore(self) -> float:  # noqa: N802
+    def getSpaceBefore(self) -> float:
         return self._flowable.getSpaceBefore()
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return self._flowable.getSpaceAfter()
 
-    def isIndexing(self) -> bool:  # noqa: N802
+    def isIndexing(self) -> bool:
         return self._flowable.isIndexing()
 
-    def identity(self, maxLen: int | None = None) -> str:  # noqa: N803
+    def identity(self, maxLen: int | None = None) -> str:
         return self._flowable.identity(maxLen)
 
-    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:
         space_line_ends(self._flowable)
         recorder = recorder_of(canv)
         recorder.begin(canv, self.element)
@@ -247,23 +247,23 @@ class TableTagger:
     def __call__(self, table: Table, command: str, *args: Any) -> None:
         getattr(self, command)(table, *args)
 
-    def startTable(self, table: Table) -> None:  # noqa: N802
+    def startTable(self, table: Table) -> None:
         self._continued, self._started = self._started, True
         recorder_of(table.canv).push(self.element)
 
-    def endTable(self, table: Table) -> None:  # noqa: N802
+    def endTable(self, table: Table) -> None:
         recorder_of(table.canv).pop()
 
-    def startBG(self, table: Table) -> None:  # noqa: N802
+    def startBG(self, table: Table) -> None:
         table.canv.addLiteral("/Artifact BMC")
 
-    def endBG(self, table: Table) -> None:  # noqa: N802
+    def endBG(self, table: Table) -> None:
         table.canv.addLiteral("EMC")
 
     startLines = startBG
     endLines = endBG
 
-    def startRow(self, table: Table, row: int) -> None:  # noqa: N802
+    def startRow(self, table: Table, row: int) -> None:
         repeated = self._continued and row < _repeat_rows(table)
         self._row_artifact = repeated and not self.layout
         if self._row_artifact:
@@ -271,13 +271,13 @@ class TableTagger:
         elif not self.layout:
             recorder_of(table.canv).push(Element("TR"))
 
-    def endRow(self, table: Table) -> None:  # noqa: N802
+    def endRow(self, table: Table) -> None:
         if self._row_artifact:
             table.canv.addLiteral("EMC")
         elif not self.layout:
             recorder_of(table.canv).pop()
 
-    def startCell(self, table: Table, row: int, column: int, value: object, *_rest: Any) -> None:  # noqa: N802
+    def startCell(self, table: Table, row: int, column: int, value: object, *_rest: Any) -> None:
         self._cell_tagged = not self._row_artifact and not (self.layout and _holds_table(value))
         if not self._cell_tagged:
             return
@@ -286,7 +286,7 @@ class TableTagger:
             _space_after_wrap(item, last_too=position < len(paragraphs) - 1)
         recorder_of(table.canv).begin(table.canv, self._cell_element(table, row))
 
-    def endCell(self, table: Table) -> None:  # noqa: N802
+    def endCell(self, table: Table) -> None:
         if self._cell_tagged:
             recorder_of(table.canv).end(table.canv)
 
