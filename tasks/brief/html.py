@@ -425,7 +425,7 @@ def _method_blocks(facts: BriefFacts, lang: str) -> list[Block]:
         "method_quarantine": {},
         "method_outputs": {},
     }
-    if facts.municipalities_unknown:
+    if facts.municipalities_unknown and facts.municipalities_reporting:
         values["method_reporting"] = {
             "reporting": facts.municipalities_reporting,
             "total": facts.municipality_count,

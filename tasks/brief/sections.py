@@ -153,11 +153,14 @@ def _change_sentences(facts: BriefFacts, lang: str) -> list[str]:
 
 def _total_sentence(facts: BriefFacts, lang: str) -> str:
     """Return the sentence on the quarter's number of reports and reporting municipalities."""
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
     sentence = sentence_markup(
         lang,
-        "finding_total_at_least" if facts.municipalities_unknown else "finding_total",
+        "finding_total_read" if facts.municipalities_unknown else "finding_total",
         count=bold_markup(count_markup(facts, facts.total, lang)),
-        municipalities=escaped(facts.municipalities_reporting),
+        municipalities=escaped(
+            read if facts.municipalities_unknown else facts.municipalities_reporting
+        ),
         total=escaped(facts.municipality_count),
     )
     if facts.previous_total is None and facts.total == 0:
@@ -515,7 +518,7 @@ def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
         "method_quarantine": {},
         "method_outputs": {},
     }
-    if facts.municipalities_unknown:
+    if facts.municipalities_unknown and facts.municipalities_reporting:
         values["method_reporting"] = {
             "reporting": facts.municipalities_reporting,
             "total": facts.municipality_count,

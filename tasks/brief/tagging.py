@@ -121,45 +121,59 @@ class Tagged(Flowable):
         self.__dict__["element"] = element
 
     def __getattr__(self, name: str) -> Any:
+        """Forward what the wrapper does not have to the wrapped flowable."""
         return getattr(self.__dict__["_flowable"], name)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Set attributes (frame bookkeeping) on the wrapped flowable."""
         setattr(self._flowable, name, value)
 
     def __delattr__(self, name: str) -> None:
+        """Delete attributes from the wrapped flowable."""
         delattr(self._flowable, name)
 
     def wrapOn(self, canv: Canvas, aw: float, ah: float) -> tuple[float, float]:
+        """Wrap the wrapped flowable."""
         return self._flowable.wrapOn(canv, aw, ah)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        """Wrap the wrapped flowable."""
         return self._flowable.wrap(aw, ah)
 
     def minWidth(self) -> float:
+        """Return the wrapped flowable's minimum width."""
         return self._flowable.minWidth()
 
     def splitOn(self, canv: Canvas, aw: float, ah: float) -> list[Flowable]:
+        """Split the wrapped flowable; each piece stays under the same element."""
         return [Tagged(piece, self.element) for piece in self._flowable.splitOn(canv, aw, ah)]
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
+        """Split the wrapped flowable; each piece stays under the same element."""
         return [Tagged(piece, self.element) for piece in self._flowable.split(aw, ah)]
 
     def getKeepWithNext(self) -> bool:
+        """Return whether the wrapped flowable keeps with the next one."""
         return self._flowable.getKeepWithNext()
 
     def getSpaceBefore(self) -> float:
+        """Return the wrapped flowable's space before."""
         return self._flowable.getSpaceBefore()
 
     def getSpaceAfter(self) -> float:
+        """Return the wrapped flowable's space after."""
         return self._flowable.getSpaceAfter()
 
     def isIndexing(self) -> bool:
+        """Return whether the wrapped flowable is an index."""
         return self._flowable.isIndexing()
 
     def identity(self, maxLen: int | None = None) -> str:
+        """Return the wrapped flowable's identity (for reportlab's messages)."""
         return self._flowable.identity(maxLen)
 
     def drawOn(self, canv: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Draw the wrapped flowable as marked content of the element."""
         space_line_ends(self._flowable)
         recorder = recorder_of(canv)
         recorder.begin(canv, self.element)
@@ -245,25 +259,31 @@ class TableTagger:
         self._cell_tagged = False
 
     def __call__(self, table: Table, command: str, *args: Any) -> None:
+        """Run the callback for one of the table's drawing steps."""
         getattr(self, command)(table, *args)
 
     def startTable(self, table: Table) -> None:
+        """Open the table's element (the same one for every part of a split)."""
         self._continued, self._started = self._started, True
         recorder_of(table.canv).push(self.element)
 
     def endTable(self, table: Table) -> None:
+        """Close the table's element."""
         recorder_of(table.canv).pop()
 
     def startBG(self, table: Table) -> None:
+        """Begin the backgrounds (or rules), an artifact."""
         table.canv.addLiteral("/Artifact BMC")
 
     def endBG(self, table: Table) -> None:
+        """End the backgrounds (or rules)."""
         table.canv.addLiteral("EMC")
 
     startLines = startBG
     endLines = endBG
 
     def startRow(self, table: Table, row: int) -> None:
+        """Open a row: a TR, or an artifact when it repeats the header on a later page."""
         repeated = self._continued and row < _repeat_rows(table)
         self._row_artifact = repeated and not self.layout
         if self._row_artifact:
@@ -272,12 +292,14 @@ class TableTagger:
             recorder_of(table.canv).push(Element("TR"))
 
     def endRow(self, table: Table) -> None:
+        """Close the row."""
         if self._row_artifact:
             table.canv.addLiteral("EMC")
         elif not self.layout:
             recorder_of(table.canv).pop()
 
     def startCell(self, table: Table, row: int, column: int, value: object, *_rest: Any) -> None:
+        """Begin the cell's marked content: TH or TD (P in a layout table)."""
         self._cell_tagged = not self._row_artifact and not (self.layout and _holds_table(value))
         if not self._cell_tagged:
             return
@@ -287,10 +309,12 @@ class TableTagger:
         recorder_of(table.canv).begin(table.canv, self._cell_element(table, row))
 
     def endCell(self, table: Table) -> None:
+        """End the cell's marked content."""
         if self._cell_tagged:
             recorder_of(table.canv).end(table.canv)
 
     def _cell_element(self, table: Table, row: int) -> Element:
+        """Return the cell's element: P in a layout table, TH in a header row, else TD."""
         if self.layout:
             return Element("P")
         if _is_header_row(table._cellvalues[row]):

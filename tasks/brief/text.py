@@ -46,9 +46,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; raportoivia kuntia "
             "oli {municipalities}/{total}."
         ),
-        "finding_total_at_least": (
-            "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; raportoivia kuntia "
-            "oli vähintään {municipalities}/{total} (pienet luvut on piilotettu)."
+        "finding_total_read": (
+            "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; tiedot luettiin "
+            "{municipalities}/{total} kunnasta."
         ),
         "finding_total_change": "Edellisellä vuosineljänneksellä raportteja oli {count}.",
         "finding_none": "Vuosineljänneksellä ei jätetty yhtään sosiaalista raporttia.",
@@ -230,9 +230,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Under kvartalet lämnades {count} sociala rapporter från {municipalities} av "
             "{total} kommuner."
         ),
-        "finding_total_at_least": (
-            "Under kvartalet lämnades {count} sociala rapporter från minst {municipalities} av "
-            "{total} kommuner (små tal är dolda)."
+        "finding_total_read": (
+            "Under kvartalet lämnades {count} sociala rapporter; uppgifter lästes från "
+            "{municipalities}/{total} kommuner."
         ),
         "finding_total_change": "Under föregående kvartal var antalet rapporter {count}.",
         "finding_none": "Inga sociala rapporter lämnades under kvartalet.",
@@ -411,9 +411,9 @@ TEXT: dict[str, dict[str, str]] = {
             "{count} social reports were submitted this quarter, from {municipalities} of "
             "{total} municipalities."
         ),
-        "finding_total_at_least": (
-            "{count} social reports were submitted this quarter, from at least {municipalities} "
-            "of {total} municipalities (small figures are hidden)."
+        "finding_total_read": (
+            "{count} social reports were submitted this quarter; data was read from "
+            "{municipalities}/{total} municipalities."
         ),
         "finding_total_change": "The previous quarter had {count} reports.",
         "finding_none": "No social reports were submitted this quarter.",

@@ -492,6 +492,20 @@ def test_write_briefs_writes_the_three_languages(briefs: dict[str, Path]) -> Non
     ]
 
 
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_the_cover_says_whose_data_was_read_and_the_method_note_keeps_the_lower_bound(
+    facts: BriefFacts, texts: dict[str, str], lang: str
+) -> None:
+    assert facts.municipalities_unknown and facts.municipalities_reporting
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
+    assert f"{read}/21" in texts[lang]
+    lower_bound = TEXT[lang]["method_reporting"].format(
+        reporting=facts.municipalities_reporting, total=21
+    )
+    assert lower_bound in texts[lang]
+    assert "≥" not in texts[lang]
+
+
 @pytest.mark.parametrize("count", [0, 3, 5000])
 def test_briefs_of_zero_few_and_thousands_of_reports_render_and_say_so(
     count: int, tmp_path: Path
@@ -503,12 +517,15 @@ def test_briefs_of_zero_few_and_thousands_of_reports_render_and_say_so(
     if count == 0:
         assert TEXT["en"]["finding_none"] in text
     elif count == 3:
+        read = 21 - len(set(facts.failed_municipalities))
         assert (
-            TEXT["en"]["finding_total_at_least"].format(
-                count="<5", municipalities=facts.municipalities_reporting, total=21
-            )
+            TEXT["en"]["finding_total_read"].format(count="<5", municipalities=read, total=21)
             in text
         )
+        assert facts.municipalities_reporting == 0
+        assert TEXT["en"]["method_reporting"].split("{")[0] not in text  # no "at least 0/21"
+        assert f"{read}/21" in text
+        assert TEXT["en"]["figure_municipalities"] in text
     else:
         assert TEXT["en"]["areas_municipalities_intro"] in text
         assert count_text(count, "en") in text
