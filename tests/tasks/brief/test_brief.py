@@ -496,7 +496,8 @@ def test_write_briefs_writes_the_three_languages(briefs: dict[str, Path]) -> Non
 def test_the_cover_says_whose_data_was_read_and_the_method_note_keeps_the_lower_bound(
     facts: BriefFacts, texts: dict[str, str], lang: str
 ) -> None:
-    assert facts.municipalities_unknown and facts.municipalities_reporting
+    assert facts.municipalities_unknown
+    assert facts.municipalities_reporting
     read = facts.municipality_count - len(set(facts.failed_municipalities))
     assert f"{read}/21" in texts[lang]
     lower_bound = TEXT[lang]["method_reporting"].format(
