@@ -385,7 +385,8 @@ def _quality_blocks(facts: BriefFacts, lang: str) -> list[Block]:
             for code, n in facts.rejected
         ]
         head = [text(lang, "col_municipality"), text(lang, "col_rows")]
-        blocks.append(Block("table", table=Table(text(lang, "col_rows"), head, rows)))
+        caption = f"{text(lang, 'section_quality')}: {text(lang, 'col_rows')}"
+        blocks.append(Block("table", table=Table(caption, head, rows)))
     else:
         blocks.append(_p(sentence_markup(lang, "quality_rejected_none")))
     if not facts.findings:
