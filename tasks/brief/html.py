@@ -30,6 +30,7 @@ from tasks.brief.sections import (
     _observed_text,
     _severity_label,
     key_finding_sentences,
+    method_sentences,
 )
 from tasks.brief.svg import bar_chart_svg, line_chart_svg
 from tasks.brief.text import (
@@ -40,7 +41,6 @@ from tasks.brief.text import (
     subregion_name,
     text,
 )
-from tasks.figures.aggregate import RISING_MIN, RISING_SHARE
 from tasks.shared.files import write_file_atomically
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -414,24 +414,7 @@ def _quality_blocks(facts: BriefFacts, lang: str) -> list[Block]:
 
 
 def _method_blocks(facts: BriefFacts, lang: str) -> list[Block]:
-    q = Quarter.parse(facts.quarter)
-    values: dict[str, dict[str, object]] = {
-        "method_sources": {"count": facts.municipality_count},
-        "method_period": {
-            "start": date_text(q.first_day, lang),
-            "end": date_text(q.last_day, lang),
-        },
-        "method_suppression": {"below": facts.threshold - 1, "hidden": f"<{facts.threshold}"},
-        "method_trends": {"share": percent_text(RISING_SHARE - 1, lang), "minimum": RISING_MIN},
-        "method_quarantine": {},
-        "method_outputs": {},
-    }
-    if facts.municipalities_unknown and facts.municipalities_reporting:
-        values["method_reporting"] = {
-            "reporting": facts.municipalities_reporting,
-            "total": facts.municipality_count,
-        }
-    return [_plain(text(lang, key, **kw)) for key, kw in values.items()]
+    return [_plain(line) for line in method_sentences(facts, lang)]
 
 
 def write_html_briefs(facts: BriefFacts, out_dir: Path) -> list[Path]:

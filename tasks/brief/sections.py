@@ -503,6 +503,12 @@ def _severity_label(severity: str, lang: str) -> str:
 
 def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
     """Return the method note: sources, period, suppression rule, trends and quarantine."""
+    paragraphs = [paragraph(escaped(line), "body") for line in method_sentences(facts, lang)]
+    return [CondPageBreak(120), section_heading(lang, "section_method"), *paragraphs]
+
+
+def method_sentences(facts: BriefFacts, lang: str) -> list[str]:
+    """Return the method note's paragraphs as plain text (the PDF and the HTML say the same)."""
     q = Quarter.parse(facts.quarter)
     values = {
         "method_sources": {"count": facts.municipality_count},
@@ -523,8 +529,7 @@ def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
             "reporting": facts.municipalities_reporting,
             "total": facts.municipality_count,
         }
-    paragraphs = [paragraph(escaped(text(lang, key, **kw)), "body") for key, kw in values.items()]
-    return [CondPageBreak(120), section_heading(lang, "section_method"), *paragraphs]
+    return [text(lang, key, **kw) for key, kw in values.items()]
 
 
 def brief_story(facts: BriefFacts, lang: str) -> list[Flowable]:
