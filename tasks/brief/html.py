@@ -19,19 +19,17 @@ from markupsafe import Markup
 from schemas.fields import ADDRESSEE_LEVELS
 from schemas.quarter import Quarter
 from tasks.brief.charts import CHART_THEMES, KEY_THEMES
-from tasks.brief.describe import theme_chart_alt, trend_chart_alt
-from tasks.brief.facts import BriefFacts
-from tasks.brief.markup import count_markup, quarter_text, sentence_markup
-from tasks.brief.sections import (
+from tasks.brief.closing import (
     _check_label,
-    _mix_count,
-    _mix_label,
     _names,
     _observed_text,
     _severity_label,
-    key_finding_sentences,
     method_sentences,
 )
+from tasks.brief.describe import theme_chart_alt, trend_chart_alt
+from tasks.brief.facts import BriefFacts
+from tasks.brief.markup import count_markup, quarter_text, sentence_markup
+from tasks.brief.sections import _mix_count, _mix_label, key_finding_sentences
 from tasks.brief.svg import bar_chart_svg, line_chart_svg
 from tasks.brief.text import (
     BRIEF_LANGUAGES,

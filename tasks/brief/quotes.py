@@ -9,7 +9,7 @@ from functools import cache
 import polars as pl
 
 from schemas.fields import ADDRESSEE_LEVELS
-from schemas.reference import Reference, load_reference
+from schemas.reference import Reference
 from tasks.intake.redact import REDACTED, redact_text
 
 QUOTE_SCHEMA = {
@@ -76,9 +76,9 @@ def _has_words(quote: str) -> bool:
 
 def quotable_proposals(
     reports: pl.DataFrame,
+    place_names: Sequence[str],
     max_per_theme: int = 2,
     max_chars: int = 300,
-    place_names: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Return the proposals the brief may quote: consented, redacted, shortened, a few per theme.
 
@@ -86,14 +86,15 @@ def quotable_proposals(
         reports: the quarter's valid reports (a report frame, see `schemas.fields`).
         max_per_theme: the most proposals quoted for one main theme.
         max_chars: the longest quote, `…` included.
-        place_names: municipality names to remove; the packaged reference's names when None.
+        place_names: municipality names to remove: those of the configured reference
+            (`place_names(reference)`).
 
     Returns:
         One row per quote (`theme`, `addressee_level`, `text`, the text's `language`), chosen
         by urgency (high first) and then report id, sorted by addressee level and theme; never
         a municipality, and never the same words twice under one addressee level.
     """
-    names = tuple(place_names) if place_names is not None else _packaged_place_names()
+    names = tuple(place_names)
     chosen: dict[str, list[tuple[str, str, str]]] = {}
     quoted: set[tuple[str, str]] = set()
     for theme, level, proposal, language in _quote_candidates(reports).iter_rows():
@@ -126,8 +127,3 @@ def _quote_candidates(reports: pl.DataFrame) -> pl.DataFrame:
         .sort("_rank", "report_id", "municipality_code")
         .select("theme", "addressee_level", "proposal", "language")
     )
-
-
-def _packaged_place_names() -> tuple[str, ...]:
-    """Return the municipality names of the packaged code list."""
-    return place_names(load_reference())

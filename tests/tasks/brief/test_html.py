@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from demo.synthetic import quarter_inputs, synthetic_reports
+from demo.synthetic import REFERENCE, quarter_inputs, synthetic_reports
 from schemas.findings import Finding
 from tasks.brief.accessibility import SUPERVISOR_EMAIL, statement_html, write_accessible_forms
 from tasks.brief.facts import BriefFacts, brief_facts
@@ -62,7 +62,9 @@ def facts() -> BriefFacts:
         .then(pl.lit("se"))
         .otherwise(pl.lit("fi")),
     )
-    return brief_facts(**quarter_inputs(reports, quotes=quotable_proposals(reports)))
+    return brief_facts(
+        **quarter_inputs(reports, quotes=quotable_proposals(reports, place_names(REFERENCE)))
+    )
 
 
 @pytest.fixture(scope="module")
