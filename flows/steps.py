@@ -36,6 +36,7 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
+from tasks.brief.accessibility import write_accessible_forms
 from tasks.brief.facts import BriefFacts
 from tasks.brief.inputs import QuarterFigures, quarter_brief_facts, quarter_figures
 from tasks.brief.render import write_briefs
@@ -315,6 +316,7 @@ def publish(
     out_dir = settings.out_dir / str(quarter)
     with progress.step("writing briefs"):
         briefs = write_briefs(facts, out_dir)
+        briefs += write_accessible_forms(facts, out_dir, settings.accessibility_feedback)
     statuses = source_statuses(sources, outcomes)
     deliveries = read_quarter_deliveries(engine, quarter)
     files = write_published_quarter(

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     smtp_password_block: str | None = Field(None, description="Prefect Secret block name")
     mail_from: str = Field("raportti@lapha.fi", description="Sender address of the briefs")
     mail_to: list[str] = Field(default_factory=list, description="Distribution list")
+    accessibility_feedback: str = Field(
+        "saavutettavuus@lapha.fi",
+        description="Where readers send accessibility feedback (an e-mail or https address)",
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""

@@ -10,14 +10,17 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib.validators import Auto
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Paragraph,
+    Spacer,
     Table,
 )
 
+from tasks.brief.describe import theme_chart_alt, trend_chart_alt
 from tasks.brief.facts import BriefFacts, Count, ThemeFigures
 from tasks.brief.markup import (
     bold_markup,
@@ -41,6 +44,7 @@ from tasks.brief.style import (
     stylesheet,
     table_style,
 )
+from tasks.brief.tagging import figure
 from tasks.brief.text import (
     count_text,
     signed_text,
@@ -48,6 +52,16 @@ from tasks.brief.text import (
 )
 
 CHART_THEMES = 10
+KEY_THEMES = 5
+SERIES_MARKERS = (
+    "FilledCircle",
+    "FilledSquare",
+    "FilledTriangle",
+    "FilledDiamond",
+    "Circle",
+    "Square",
+)
+SERIES_DASHES = (None, (4, 2), None, (1.5, 1.5), (6, 2, 1.5, 2), None)
 
 
 _SOFT_HYPHEN = "\u00ad"
@@ -137,7 +151,26 @@ def theme_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
         ]
     return [
         section_heading(lang, "section_themes"),
-        _theme_bar_drawing(facts, lang, shown),
+        figure(_theme_bar_drawing(facts, lang, shown), theme_chart_alt(facts, lang, shown)),
+        paragraph(escaped(caption), "caption"),
+    ]
+
+
+def key_findings_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return page 1's chart: the largest themes, this quarter and the last, with its caption."""
+    shown = [f for f in facts.themes if f.reports != 0 or f.previous != 0][:KEY_THEMES]
+    if not shown:
+        return []
+    caption = text(
+        lang,
+        "chart_theme_caption",
+        current=quarter_text(facts.quarter, lang),
+        previous=quarter_text(facts.trend_quarters[-2], lang),
+        hidden=f"<{facts.threshold}",
+    )
+    return [
+        Spacer(1, 10),
+        figure(_theme_bar_drawing(facts, lang, shown), theme_chart_alt(facts, lang, shown)),
         paragraph(escaped(caption), "caption"),
     ]
 
@@ -221,8 +254,10 @@ def _trend_drawing(facts: BriefFacts, lang: str) -> Drawing:
     chart.joinedLines = 1
     for position in range(len(series)):
         colour = SERIES_COLOURS[position % len(SERIES_COLOURS)]
+        marker = SERIES_MARKERS[position % len(SERIES_MARKERS)]
         chart.lines[position].strokeColor, chart.lines[position].strokeWidth = colour, 1.8
-        chart.lines[position].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour)
+        chart.lines[position].strokeDashArray = SERIES_DASHES[position % len(SERIES_DASHES)]
+        chart.lines[position].symbol = makeMarker(marker, size=5, fillColor=colour)
     values = [v for _t, row in series for v in row if v is not None]
     _value_axis(chart.valueAxis, _axis_max(values))
     drawing.add(chart)
@@ -230,7 +265,10 @@ def _trend_drawing(facts: BriefFacts, lang: str) -> Drawing:
         (SERIES_COLOURS[i % len(SERIES_COLOURS)], facts.label("theme", t, lang))
         for i, (t, _v) in enumerate(series)
     ]
-    drawing.add(_legend(pairs, 36, legend_height + 2))
+    legend = _legend(pairs, 36, legend_height + 2)
+    legend.swatchMarker = Auto(obj=chart)
+    legend.dx = 24
+    drawing.add(legend)
     return drawing
 
 
@@ -243,9 +281,30 @@ def trend_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
     return [
         CondPageBreak(280),
         heading,
-        _trend_drawing(facts, lang),
+        figure(_trend_drawing(facts, lang), trend_chart_alt(facts, lang)),
         paragraph(escaped(caption), "caption"),
+        _trend_table(facts, lang),
     ]
+
+
+def _trend_table(facts: BriefFacts, lang: str) -> Table:
+    """Return the trend chart's figures as a table: a theme per row, a quarter per column."""
+    quarters = len(facts.trend_quarters)
+    widths = [CONTENT_WIDTH - 44 * quarters, *[44.0] * quarters]
+    head = [
+        text(lang, "col_theme"),
+        *(quarter_text(q, lang, "quarter_axis") for q in facts.trend_quarters),
+    ]
+    rows = [
+        [
+            paragraph(escaped(facts.label("theme", theme, lang)), "cell"),
+            *(count_markup(facts, value, lang) for value in values),
+        ]
+        for theme, values in facts.trend_series.items()
+    ]
+    table = Table([header_cells(head, widths), *rows], colWidths=widths, repeatRows=1)
+    table.setStyle(table_style())
+    return table
 
 
 def total_row(lang: str, figures: Sequence[str]) -> list[object]:

@@ -32,6 +32,7 @@ from tasks.brief.style import (
     CONTENT_WIDTH,
     table_style,
 )
+from tasks.brief.tagging import in_language
 from tasks.brief.text import (
     BRIEF_LANGUAGES,
     TEXT,
@@ -65,11 +66,9 @@ def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         story.append(paragraph(escaped(heading), "h2"))
         for quote in quotes:
             theme = paragraph(escaped(facts.label("theme", quote.theme, lang)), "quote_theme")
-            story.append(
-                KeepTogether(
-                    [theme, paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")]
-                )
-            )
+            words = paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")
+            own_language = quote.language if quote.language not in ("", lang) else None
+            story.append(KeepTogether([theme, in_language(words, "BlockQuote", own_language)]))
     return story
 
 
@@ -187,6 +186,12 @@ def _severity_label(severity: str, lang: str) -> str:
 
 def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
     """Return the method note: sources, period, suppression rule, trends and quarantine."""
+    paragraphs = [paragraph(escaped(line), "body") for line in method_sentences(facts, lang)]
+    return [CondPageBreak(120), section_heading(lang, "section_method"), *paragraphs]
+
+
+def method_sentences(facts: BriefFacts, lang: str) -> list[str]:
+    """Return the method note's paragraphs as plain text (the PDF and the HTML say the same)."""
     q = Quarter.parse(facts.quarter)
     values = {
         "method_sources": {"count": facts.municipality_count},
@@ -202,5 +207,9 @@ def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:
         "method_quarantine": {},
         "method_outputs": {},
     }
-    paragraphs = [paragraph(escaped(text(lang, key, **kw)), "body") for key, kw in values.items()]
-    return [CondPageBreak(120), section_heading(lang, "section_method"), *paragraphs]
+    if facts.municipalities_unknown and facts.municipalities_reporting:
+        values["method_reporting"] = {
+            "reporting": facts.municipalities_reporting,
+            "total": facts.municipality_count,
+        }
+    return [text(lang, key, **kw) for key, kw in values.items()]

@@ -59,6 +59,7 @@ class Quote:
     theme: str
     addressee_level: str
     text: str
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,12 @@ from schemas.fields import ADDRESSEE_LEVELS
 from schemas.reference import Reference
 from tasks.intake.redact import REDACTED, redact_text
 
-QUOTE_SCHEMA = {"theme": pl.String(), "addressee_level": pl.String(), "text": pl.String()}
+QUOTE_SCHEMA = {
+    "theme": pl.String(),
+    "addressee_level": pl.String(),
+    "text": pl.String(),
+    "language": pl.String(),
+}
 
 
 _URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -85,18 +90,21 @@ def quotable_proposals(
             (`place_names(reference)`).
 
     Returns:
-        One row per quote (`theme`, `addressee_level`, `text`), chosen by urgency (high
-        first) and then report id, sorted by addressee level and theme; never a municipality.
+        One row per quote (`theme`, `addressee_level`, `text`, the text's `language`), chosen
+        by urgency (high first) and then report id, sorted by addressee level and theme; never
+        a municipality, and never the same words twice under one addressee level.
     """
     names = tuple(place_names)
-    chosen: dict[str, list[tuple[str, str]]] = {}
-    for theme, level, proposal in _quote_candidates(reports).iter_rows():
+    chosen: dict[str, list[tuple[str, str, str]]] = {}
+    quoted: set[tuple[str, str]] = set()
+    for theme, level, proposal, language in _quote_candidates(reports).iter_rows():
         picked = chosen.setdefault(theme, [])
         if len(picked) < max_per_theme:
             quote = _quote_text(proposal, names, max_chars)
-            if _has_words(quote):
-                picked.append((level, quote))
-    rows = [(theme, level, quote) for theme, picked in chosen.items() for level, quote in picked]
+            if _has_words(quote) and (level, quote) not in quoted:
+                quoted.add((level, quote))
+                picked.append((level, quote, language))
+    rows = [(theme, *quote) for theme, picked in chosen.items() for quote in picked]
     frame = pl.DataFrame(rows, schema=QUOTE_SCHEMA, orient="row")
     level_rank = pl.col("addressee_level").replace_strict(
         {level: rank for rank, level in enumerate(ADDRESSEE_LEVELS)}, default=len(ADDRESSEE_LEVELS)
@@ -117,5 +125,5 @@ def _quote_candidates(reports: pl.DataFrame) -> pl.DataFrame:
             .alias("_rank")
         )
         .sort("_rank", "report_id", "municipality_code")
-        .select("theme", "addressee_level", "proposal")
+        .select("theme", "addressee_level", "proposal", "language")
     )

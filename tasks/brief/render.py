@@ -25,6 +25,7 @@ from tasks.brief.style import (
     numbered_canvas,
     pdf_date,
 )
+from tasks.brief.tagging import StructureRecorder, tagged_canvas, tagged_story, write_structure
 from tasks.brief.text import (
     BRIEF_LANGUAGES,
     text,
@@ -46,7 +47,7 @@ def brief_metadata(facts: BriefFacts, lang: str) -> dict[str, str]:
 
 
 def render_pdf(story: list[Flowable], path: Path, facts: BriefFacts, lang: str) -> Path:
-    """Write the story as the brief's PDF at `path`, atomically and byte-reproducibly.
+    """Write the story as the brief's tagged PDF (PDF/UA-1) at `path`, atomically, reproducibly.
 
     Args:
         story: the flowables of `brief_story` (consumed by the build).
@@ -69,8 +70,10 @@ def render_pdf(story: list[Flowable], path: Path, facts: BriefFacts, lang: str) 
     canvas = numbered_canvas(
         text(lang, "page_of"), pdf_date(created.year, created.month, created.day)
     )
-    doc.build(story, canvasmaker=canvas)
-    write_file_atomically(path, buffer.getvalue())
+    recorder = StructureRecorder()
+    doc.build(tagged_story(story), canvasmaker=tagged_canvas(canvas, recorder))
+    title = brief_metadata(facts, lang)["title"]
+    write_file_atomically(path, write_structure(buffer.getvalue(), recorder.root, lang, title))
     return path
 
 

@@ -17,6 +17,7 @@ from reportlab.platypus import (
 from schemas.quarter import Quarter
 from tasks.brief.charts import (
     header_cells,
+    key_findings_chart,
     theme_chart,
     theme_table,
     total_row,
@@ -80,11 +81,13 @@ def _mix_count(facts: BriefFacts, dimension: str, value: str) -> Count:
 
 def _key_figures(facts: BriefFacts, lang: str) -> Table:
     """Return the cover's row of four key figures in boxes."""
-    at_least = "≥" if facts.municipalities_unknown else ""
-    reporting = f"{at_least}{facts.municipalities_reporting}/{facts.municipality_count}"
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
     figures = [
         (count_markup(facts, facts.total, lang), text(lang, "figure_reports")),
-        (reporting, text(lang, "figure_municipalities", total=facts.municipality_count)),
+        (
+            f"{read}/{facts.municipality_count}",
+            text(lang, "figure_municipalities", total=facts.municipality_count),
+        ),
         (
             count_markup(facts, _mix_count(facts, "urgency", "high"), lang),
             text(lang, "figure_urgent"),
@@ -142,11 +145,14 @@ def _change_sentences(facts: BriefFacts, lang: str) -> list[str]:
 
 def _total_sentence(facts: BriefFacts, lang: str) -> str:
     """Return the sentence on the quarter's number of reports and reporting municipalities."""
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
     sentence = sentence_markup(
         lang,
-        "finding_total_at_least" if facts.municipalities_unknown else "finding_total",
+        "finding_total_read" if facts.municipalities_unknown else "finding_total",
         count=bold_markup(count_markup(facts, facts.total, lang)),
-        municipalities=escaped(facts.municipalities_reporting),
+        municipalities=escaped(
+            read if facts.municipalities_unknown else facts.municipalities_reporting
+        ),
         total=escaped(facts.municipality_count),
     )
     if facts.previous_total is None and facts.total == 0:
@@ -190,16 +196,22 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     )
 
 
-def key_findings(facts: BriefFacts, lang: str) -> list[Flowable]:
-    """Return the key findings in plain words, one bullet each."""
+def key_finding_sentences(facts: BriefFacts, lang: str) -> list[str]:
+    """Return the key findings as safe markup (escaped text, `<b>`), one sentence each."""
     if facts.total == 0:
         sentences = [sentence_markup(lang, "finding_none")]
     else:
         sentences = [_total_sentence(facts, lang), *_change_sentences(facts, lang)]
         sentences += _mix_sentences(facts, lang)
-    sentences.append(_quality_sentence(facts, lang))
+    return [*sentences, _quality_sentence(facts, lang)]
+
+
+def key_findings(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return the key findings in plain words, one bullet each."""
+    sentences = key_finding_sentences(facts, lang)
     bullets = [Paragraph(s, stylesheet()["bullet"], bulletText="•") for s in sentences]
-    return [Spacer(1, 8), section_heading(lang, "section_key_findings"), *bullets]
+    chart = key_findings_chart(facts, lang)
+    return [Spacer(1, 8), section_heading(lang, "section_key_findings"), *bullets, *chart]
 
 
 # --- areas and target groups ------------------------------------------------------------------

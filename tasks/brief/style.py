@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -18,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, TableStyle
 
 import schemas
+from tasks.brief.tagging import artifact
 
 FONT_DIR = Path(schemas.__file__).parent / "fonts"
 FONT = "DejaVuSans"
@@ -35,16 +37,28 @@ PALE = colors.HexColor("#EAF0F6")
 RULE = colors.HexColor("#C5D1DD")
 MUTED = colors.HexColor("#5A6570")
 INK = colors.HexColor("#1E2328")
-PREVIOUS_BAR = colors.HexColor("#A9BCD0")
+PREVIOUS_BAR = colors.HexColor("#5A6E85")
 CURRENT_BAR = NAVY
 SERIES_COLOURS = (
     colors.HexColor("#0072B2"),
-    colors.HexColor("#E69F00"),
-    colors.HexColor("#009E73"),
-    colors.HexColor("#CC79A7"),
-    colors.HexColor("#D55E00"),
-    colors.HexColor("#56B4E9"),
+    colors.HexColor("#B35900"),
+    colors.HexColor("#007A5E"),
+    colors.HexColor("#A6357A"),
+    colors.HexColor("#5A4FCF"),
+    colors.HexColor("#8A5A00"),
 )
+WHITE = colors.white
+TEXT_PAIRS = (
+    (INK, WHITE),
+    (INK, PALE),
+    (NAVY, WHITE),
+    (NAVY, PALE),
+    (MUTED, WHITE),
+    (MUTED, PALE),
+    (ACCENT, WHITE),
+    (WHITE, NAVY),
+)
+"""Every foreground/background pair of the brief's text, each at least 4.5:1."""
 
 
 @cache
@@ -55,6 +69,8 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
+    rl_config.canvas_basefontname = FONT
+    rl_config.defaultGraphicsFontName = FONT
 
 
 def _style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
@@ -160,7 +176,12 @@ def numbered_canvas(page_of: str, date_formatter: Callable[..., str]) -> type[Ca
 
 
 def _draw_footer(canvas: Canvas, label: str) -> None:
-    """Draw the page number at the bottom right, above a thin rule."""
+    """Draw the page number at the bottom right, above a thin rule (an artifact)."""
+    with artifact(canvas, "Pagination"):
+        _draw_page_number(canvas, label)
+
+
+def _draw_page_number(canvas: Canvas, label: str) -> None:
     canvas.saveState()
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -186,7 +207,7 @@ def _cover_band(band_text: str) -> Callable[[Canvas, BaseDocTemplate], None]:
         canvas.drawString(MARGIN, height - BAND_HEIGHT + 12 * mm, band_text)
         canvas.restoreState()
 
-    return draw
+    return as_artifact(draw)
 
 
 def _running_header(left: str, right: str) -> Callable[[Canvas, BaseDocTemplate], None]:
@@ -206,7 +227,19 @@ def _running_header(left: str, right: str) -> Callable[[Canvas, BaseDocTemplate]
         canvas.line(MARGIN, height - 13 * mm, width - MARGIN, height - 13 * mm)
         canvas.restoreState()
 
-    return draw
+    return as_artifact(draw)
+
+
+def as_artifact(
+    draw: Callable[[Canvas, BaseDocTemplate], None],
+) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """Return an on-page hook that draws as `draw` does, marked as page furniture."""
+
+    def draw_artifact(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        with artifact(canvas, "Pagination"):
+            draw(canvas, doc)
+
+    return draw_artifact
 
 
 def brief_document(

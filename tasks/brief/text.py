@@ -33,7 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
         "header": "{welfare_region} · Sosiaalinen raportointi",
         "page_of": "sivu {page} / {pages}",
         "figure_reports": "raporttia",
-        "figure_municipalities": "raportoivaa kuntaa",
+        "figure_municipalities": "kunnan tiedot luettu",
         "figure_urgent": "kiireellistä raporttia",
         "figure_good_practices": "hyvää käytäntöä",
         "section_key_findings": "Keskeiset havainnot",
@@ -48,9 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; raportoivia kuntia "
             "oli {municipalities}/{total}."
         ),
-        "finding_total_at_least": (
-            "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; raportoivia kuntia "
-            "oli vähintään {municipalities}/{total} (pienet luvut on piilotettu)."
+        "finding_total_read": (
+            "Vuosineljänneksellä jätettiin {count} sosiaalista raporttia; tiedot luettiin "
+            "{municipalities}/{total} kunnasta."
         ),
         "finding_total_change": "Edellisellä vuosineljänneksellä raportteja oli {count}.",
         "finding_none": "Vuosineljänneksellä ei jätetty yhtään sosiaalista raporttia.",
@@ -169,6 +169,10 @@ TEXT: dict[str, dict[str, str]] = {
             "(sosiaalihuoltolaki 1301/2014, 7 §), sellaisina kuin ne ovat tietovarastossa tämän "
             "ajon jälkeen."
         ),
+        "method_reporting": (
+            "Raportteja jätettiin vähintään {reporting}/{total} kunnasta; tarkkaa lukua ei "
+            "voida kertoa, koska pienet luvut on piilotettu."
+        ),
         "method_period": (
             "Ajanjakso: {start}–{end}. Raportti lasketaan jättöpäivänsä vuosineljännekselle "
             "(Suomen aika) ja kerran, päätemansa kohdalle; korjattu raportti korvaa aiemman."
@@ -216,7 +220,7 @@ TEXT: dict[str, dict[str, str]] = {
         "header": "{welfare_region} · Social rapportering",
         "page_of": "sida {page} / {pages}",
         "figure_reports": "rapporter",
-        "figure_municipalities": "kommuner rapporterade",
+        "figure_municipalities": "kommuners uppgifter lästa",
         "figure_urgent": "brådskande rapporter",
         "figure_good_practices": "goda praxis",
         "section_key_findings": "Viktigaste iakttagelser",
@@ -231,9 +235,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Under kvartalet lämnades {count} sociala rapporter från {municipalities} av "
             "{total} kommuner."
         ),
-        "finding_total_at_least": (
-            "Under kvartalet lämnades {count} sociala rapporter från minst {municipalities} av "
-            "{total} kommuner (små tal är dolda)."
+        "finding_total_read": (
+            "Under kvartalet lämnades {count} sociala rapporter; uppgifter lästes från "
+            "{municipalities}/{total} kommuner."
         ),
         "finding_total_change": "Under föregående kvartal var antalet rapporter {count}.",
         "finding_none": "Inga sociala rapporter lämnades under kvartalet.",
@@ -349,6 +353,10 @@ TEXT: dict[str, dict[str, str]] = {
             "i Lappland (socialvårdslagen 1301/2014, 7 §), såsom de finns i datalagret efter "
             "denna körning."
         ),
+        "method_reporting": (
+            "Rapporter lämnades från minst {reporting}/{total} kommuner; det exakta antalet kan "
+            "inte anges eftersom små tal är dolda."
+        ),
         "method_period": (
             "Period: {start}–{end}. En rapport räknas till kvartalet för den dag den lämnades "
             "(finsk tid) och en gång, under sitt huvudtema; en rättad rapport ersätter den "
@@ -394,7 +402,7 @@ TEXT: dict[str, dict[str, str]] = {
         "header": "{welfare_region} · Social reporting",
         "page_of": "page {page} / {pages}",
         "figure_reports": "reports",
-        "figure_municipalities": "municipalities reporting",
+        "figure_municipalities": "municipalities' data read",
         "figure_urgent": "urgent reports",
         "figure_good_practices": "good practices",
         "section_key_findings": "Key findings",
@@ -409,9 +417,9 @@ TEXT: dict[str, dict[str, str]] = {
             "{count} social reports were submitted this quarter, from {municipalities} of "
             "{total} municipalities."
         ),
-        "finding_total_at_least": (
-            "{count} social reports were submitted this quarter, from at least {municipalities} "
-            "of {total} municipalities (small figures are hidden)."
+        "finding_total_read": (
+            "{count} social reports were submitted this quarter; data was read from "
+            "{municipalities}/{total} municipalities."
         ),
         "finding_total_change": "The previous quarter had {count} reports.",
         "finding_none": "No social reports were submitted this quarter.",
@@ -526,6 +534,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Sources: social reports by social-care professionals in {count} municipalities of "
             "Lapland (Social Welfare Act 1301/2014, section 7), as the warehouse holds them "
             "after this run."
+        ),
+        "method_reporting": (
+            "Reports came from at least {reporting}/{total} municipalities; the exact number "
+            "cannot be given because small figures are hidden."
         ),
         "method_period": (
             "Period: {start} – {end}. A report counts in the quarter of the day it was submitted "

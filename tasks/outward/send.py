@@ -152,7 +152,14 @@ def send_published_briefs(
         settings.mail_to,
         *brief_mail_text(quarter),
         again=again,
+        html_body=brief_html_body(briefs),
     )
+
+
+def brief_html_body(briefs: list[Path]) -> str | None:
+    """Return the Finnish HTML brief published beside the PDFs (the e-mail's body), if there."""
+    page = briefs[0].with_name("brief-fi.html") if briefs else None
+    return page.read_text(encoding="utf-8") if page is not None and page.is_file() else None
 
 
 def send_brief(
@@ -165,6 +172,7 @@ def send_brief(
     subject: str,
     body: str,
     again: bool = False,
+    html_body: str | None = None,
 ) -> SendOutcome:
     """Mail the brief to every recipient still owed it, one message each, recording each attempt.
 
@@ -178,6 +186,8 @@ def send_brief(
         subject: The subject line.
         body: The plain-text body.
         again: Send to every recipient, those already sent this version too.
+        html_body: The brief as one HTML page: the message's body, the plain text its
+            alternative for mail readers without HTML.
 
     Returns:
         The recipients sent now, those that failed (with the reason) and those already sent.
@@ -187,7 +197,7 @@ def send_brief(
     files = [(path.name, path.read_bytes()) for path in attachments]
 
     def compose(recipient: str) -> EmailMessage:
-        return _brief_message(config.sender, recipient, subject, body, files)
+        return _brief_message(config.sender, recipient, subject, (body, html_body), files)
 
     with _mailer(config) as mailer:
         entries = [_Entry(quarter, version, recipient) for recipient in owed]
@@ -363,9 +373,13 @@ def _scrubbed(reason: str, config: SmtpConfig) -> str:
 
 
 def _brief_message(
-    sender: str, recipient: str, subject: str, body: str, files: list[tuple[str, bytes]]
+    sender: str,
+    recipient: str,
+    subject: str,
+    body: tuple[str, str | None],
+    files: list[tuple[str, bytes]],
 ) -> EmailMessage:
-    """Return the message for one recipient, the files attached under their own names."""
+    """Return the message for one recipient: text (and HTML) body, the files attached."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
@@ -373,7 +387,10 @@ def _brief_message(
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "raportti.invalid")
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body)
+    plain, html = body
+    message.set_content(plain)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     for name, data in files:
         maintype, subtype = _mime_type(name).split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import subprocess
@@ -90,6 +91,24 @@ def test_every_contract_file_is_published(demo_run: DemoRun) -> None:
     for name in CONTRACT_FILES:
         assert (demo_run.published / name).stat().st_size > 0, name
     assert not demo_run.summary.failed_sources
+
+
+def test_tagged_pdfs_html_twins_and_statements_are_published_and_in_the_manifest(
+    demo_run: DemoRun,
+) -> None:
+    manifest = json.loads((demo_run.published / "manifest.json").read_text(encoding="utf-8"))
+    for lang in ("fi", "sv", "en"):
+        for name in (f"brief-{lang}.html", f"accessibility-{lang}.html"):
+            data = (demo_run.published / name).read_bytes()
+            assert manifest["outputs"][name] == hashlib.sha256(data).hexdigest(), name
+            assert f'<html lang="{lang}">'.encode() in data
+        info = subprocess.run(
+            ["pdfinfo", str(demo_run.published / f"brief-{lang}.pdf")],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        assert "Tagged:          yes" in info
 
 
 def test_published_counts_equal_an_independent_count_of_the_deliveries(demo_run: DemoRun) -> None:

@@ -145,6 +145,7 @@ def test_only_consented_non_empty_proposals_are_quoted() -> None:
             "theme": ["housing"],
             "addressee_level": ["welfare_region"],
             "text": ["Lisää tuettua asumista."],
+            "language": ["fi"],
         }
     )
     assert_frame_equal(quotable_proposals(reports, PLACES), expected)
@@ -154,7 +155,13 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
     reports = _reports(
         _report("b", urgency="low", proposal="Matala."),
         _report("c", urgency="high", proposal="Kiireellinen C."),
-        _report("a", urgency="high", proposal="Kiireellinen A.", addressee_level="national"),
+        _report(
+            "a",
+            urgency="high",
+            proposal="Kiireellinen A.",
+            addressee_level="national",
+            language="se",
+        ),
         _report("d", urgency="medium", proposal="Keskitaso."),
         _report(
             "e",
@@ -169,9 +176,25 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
             "theme": ["debt", "housing", "housing"],
             "addressee_level": ["municipality", "welfare_region", "national"],
             "text": ["Velkaneuvontaa.", "Kiireellinen C.", "Kiireellinen A."],
+            "language": ["fi", "fi", "se"],
         }
     )
     assert_frame_equal(quotable_proposals(reports, PLACES, max_per_theme=2), expected)
+
+
+def test_the_same_words_are_quoted_once_under_one_addressee_level() -> None:
+    reports = _reports(
+        _report("a", proposal="Lisää tuettua asumista."),
+        _report("b", proposal="Lisää  tuettua asumista.", theme="debt"),
+        _report("c", proposal="Lisää tuettua asumista.", addressee_level="national"),
+        _report("d", proposal="Toinen ehdotus."),
+    )
+    quotes = quotable_proposals(reports, PLACES, max_per_theme=3)
+    assert quotes.select("addressee_level", "text").rows() == [
+        ("welfare_region", "Lisää tuettua asumista."),
+        ("welfare_region", "Toinen ehdotus."),
+        ("national", "Lisää tuettua asumista."),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -227,7 +250,12 @@ def test_quote_with_nothing_left_after_redaction_is_skipped() -> None:
 def test_quotes_of_no_reports_are_an_empty_frame_with_the_quote_columns() -> None:
     quotes = quotable_proposals(_reports(), PLACES)
     assert quotes.schema == pl.Schema(
-        {"theme": pl.String, "addressee_level": pl.String, "text": pl.String}
+        {
+            "theme": pl.String,
+            "addressee_level": pl.String,
+            "text": pl.String,
+            "language": pl.String,
+        }
     )
     assert quotes.is_empty()
 
@@ -467,6 +495,21 @@ def test_write_briefs_writes_the_three_languages(briefs: dict[str, Path]) -> Non
     ]
 
 
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_the_cover_says_whose_data_was_read_and_the_method_note_keeps_the_lower_bound(
+    facts: BriefFacts, texts: dict[str, str], lang: str
+) -> None:
+    assert facts.municipalities_unknown
+    assert facts.municipalities_reporting
+    read = facts.municipality_count - len(set(facts.failed_municipalities))
+    assert f"{read}/21" in texts[lang]
+    lower_bound = TEXT[lang]["method_reporting"].format(
+        reporting=facts.municipalities_reporting, total=21
+    )
+    assert lower_bound in texts[lang]
+    assert "≥" not in texts[lang]
+
+
 @pytest.mark.parametrize("count", [0, 3, 5000])
 def test_briefs_of_zero_few_and_thousands_of_reports_render_and_say_so(
     count: int, tmp_path: Path
@@ -478,12 +521,15 @@ def test_briefs_of_zero_few_and_thousands_of_reports_render_and_say_so(
     if count == 0:
         assert TEXT["en"]["finding_none"] in text
     elif count == 3:
+        read = 21 - len(set(facts.failed_municipalities))
         assert (
-            TEXT["en"]["finding_total_at_least"].format(
-                count="<5", municipalities=facts.municipalities_reporting, total=21
-            )
+            TEXT["en"]["finding_total_read"].format(count="<5", municipalities=read, total=21)
             in text
         )
+        assert facts.municipalities_reporting == 0
+        assert TEXT["en"]["method_reporting"].split("{")[0] not in text  # no "at least 0/21"
+        assert f"{read}/21" in text
+        assert TEXT["en"]["figure_municipalities"] in text
     else:
         assert TEXT["en"]["areas_municipalities_intro"] in text
         assert count_text(count, "en") in text

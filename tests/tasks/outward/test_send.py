@@ -381,6 +381,27 @@ def test_each_recipient_gets_one_message_of_their_own_with_the_pdfs_attached(
         assert attached == [(brief.name, "application/pdf", brief.read_bytes()) for brief in briefs]
 
 
+def test_the_html_brief_is_the_body_with_the_text_as_its_alternative_and_the_pdfs_attached(
+    engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
+) -> None:
+    mailbox = Mailbox()
+    server = smtp_server(mailbox)
+    page = '<!DOCTYPE html><html lang="fi"><body><main><h1>Katsaus</h1></main></body></html>\n'
+
+    send_brief(
+        engine, _config(server), QUARTER, "v1", briefs, RECIPIENTS[:1], "Aihe", "Hei!",
+        html_body=page,
+    )  # fmt: skip
+
+    [(_, message)] = mailbox.received
+    body = message.get_body(preferencelist=("html",))
+    assert body.get_content_type() == "text/html"
+    assert body.get_content().replace("\r\n", "\n") == page
+    assert message.get_body(preferencelist=("plain",)).get_content().strip() == "Hei!"
+    attached = [(part.get_filename(), part.get_content()) for part in message.iter_attachments()]
+    assert attached == [(brief.name, brief.read_bytes()) for brief in briefs]
+
+
 def test_sending_the_same_version_again_skips_the_recipients_already_sent(
     engine: Engine, smtp_server: Callable[..., LoopbackController], briefs: list[Path]
 ) -> None:
