@@ -363,8 +363,10 @@ def setup() -> None:
     """Prepare the Prefect server of PREFECT_API_URL for raportti's deployments and workers.
 
     Creates, when missing: the process work pool 'raportti', a concurrency limit per
-    source kind (tags source-kind:sql, :json, :xlsx, :csv) and the automation that marks
-    a flow run crashed when its heartbeats stop.
+    source kind (tags source-kind:sql, :json, :xlsx, :csv), the automation that marks
+    a flow run crashed when its heartbeats stop and, when RAPORTTI_SMTP_HOST and
+    RAPORTTI_STEWARD_TO are set, the automation that e-mails the steward about runs that
+    need attention, fail or crash.
 
     Example: raportti setup && RAPORTTI_PROJECT_DIR=$PWD prefect deploy --all
 
@@ -379,11 +381,15 @@ def setup() -> None:
     if not api:
         fail("no Prefect server is configured", "set PREFECT_API_URL=http://HOST:4200/api")
     try:
-        prepare_server()
+        notified = prepare_server()
     except Exception as error:  # noqa: BLE001 - one line for a person
         explained = explanation(error, "", "sources.toml")
         fail(explained.message, explained.fix, explained.code)
     console.print(f"{api}: work pool '{WORK_POOL}', source-kind limits and automation are ready")
+    if notified:
+        console.print("the steward is e-mailed when a run needs attention, fails or crashes")
+    else:
+        console.print("no steward notification: set RAPORTTI_SMTP_HOST and RAPORTTI_STEWARD_TO")
 
 
 @app.command()

@@ -128,8 +128,16 @@ def ensure_zombie_automation() -> None:
     ).create()
 
 
-def prepare_server() -> None:
-    """Create the work pool, the source-kind concurrency limits and the zombie automation."""
+def prepare_server() -> bool:
+    """Create the work pool, source-kind limits, zombie automation and steward notification.
+
+    Returns:
+        Whether the steward is notified (RAPORTTI_SMTP_HOST and RAPORTTI_STEWARD_TO set).
+    """
+    from flows.notify import prepare_steward_notification
+    from schemas.settings import Settings
+
     ensure_work_pool()
     ensure_source_limits()
     ensure_zombie_automation()
+    return prepare_steward_notification(Settings())

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from prefect import flow
+from prefect.states import State
 from pydantic import Field
 
 from flows.artifacts import record_run_artifacts
 from flows.lock import quarter_lock
+from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
     aggregate_quarter,
     blocks_publication,
@@ -25,11 +27,9 @@ from flows.steps import (
     read_stored_quarter,
     record_lineage,
     run_settings,
-    start_run_log,
     summarize,
 )
 from schemas.reference import load_reference
-from tasks.summary import RunSummary
 
 QuarterText = Annotated[
     str, Field(pattern=r"^\d{4}Q[1-4]$", description="A quarter as YYYYQn, e.g. 2026Q3")
@@ -41,7 +41,11 @@ MunicipalityCode = Literal[MUNICIPALITY_CODES]  # the 21 codes of municipalities
 WaitMinutes = Annotated[float, Field(ge=0, le=1440)]
 
 
-@flow(name="quarterly-brief", description="Social reports of one quarter to PDF briefs.")
+@flow(
+    name="quarterly-brief",
+    description="Social reports of one quarter to PDF briefs.",
+    flow_run_name=quarterly_run_name,
+)
 def quarterly_brief(
     quarter: QuarterText | None = None,
     sources_file: Path = Path("sources.toml"),
@@ -49,7 +53,7 @@ def quarterly_brief(
     municipalities: list[MunicipalityCode] | None = None,
     send: bool = True,
     wait_minutes: WaitMinutes = 30,
-) -> RunSummary:
+) -> State:
     """Publish one quarter's brief from every configured source.
 
     Args:
@@ -65,12 +69,16 @@ def quarterly_brief(
             refusing; 0 refuses at once.
 
     Returns:
-        The run's counts: sources, valid and quarantined rows, findings, published files.
+        Completed, or `Needs attention` when a source failed, the quality gate stopped
+        publication or mail is owed; either holds the run's counts (a `RunSummary`).
     """
     settings = run_settings(out_dir, sources_file)
     period = choose_quarter(quarter)
-    with quarter_lock(settings, period, wait_minutes):
-        run_id = start_run_log(settings, period, "quarterly-brief")
+    with (
+        explained_failures(settings),
+        quarter_lock(settings, period, wait_minutes),
+        logged_run(settings, period, "quarterly-brief") as run_id,
+    ):
         configured = read_sources(
             settings.sources_file, None, settings.reference().municipality_codes
         )
@@ -89,4 +97,4 @@ def quarterly_brief(
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)
-    return summary
+    return final_state(summary)

@@ -11,11 +11,11 @@ from prefect.states import State
 
 from flows.artifacts import record_check_artifacts
 from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
+from flows.states import backfill_state
 from flows.steps import owed_after_resend, quarters_between, read_sources, run_settings
 from schemas.settings import Settings
 from schemas.sources import SourceConfig
 from tasks.submissions import SourceCheck, check_source_deliveries
-from tasks.summary import RunSummary
 
 
 @flow(name="backfill", description="Publish every quarter in a range, oldest first.")
@@ -25,7 +25,7 @@ def backfill(
     sources_file: Path = Path("sources.toml"),
     out_dir: Path = Path("outputs"),
     send: bool = False,
-) -> list[RunSummary]:
+) -> State:
     """Run the quarterly brief for each quarter from `first` to `last`.
 
     Args:
@@ -36,12 +36,20 @@ def backfill(
         send: E-mail each quarter's briefs to the distribution list.
 
     Returns:
-        Each quarter's run summary, oldest first.
+        Completed, or `Needs attention` naming the quarters that need it; either holds each
+        quarter's run summary, oldest first.
     """
-    return [
-        quarterly_brief(quarter=quarter, sources_file=sources_file, out_dir=out_dir, send=send)
+    states = [
+        quarterly_brief(
+            quarter=quarter,
+            sources_file=sources_file,
+            out_dir=out_dir,
+            send=send,
+            return_state=True,
+        )
         for quarter in quarters_between(first, last)
     ]
+    return backfill_state(states)
 
 
 @flow(name="resend", description="E-mail a published brief again to the distribution list.")

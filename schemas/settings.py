@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     smtp_password_block: str | None = Field(None, description="Prefect Secret block name")
     mail_from: str = Field("raportti@lapha.fi", description="Sender address of the briefs")
     mail_to: list[str] = Field(default_factory=list, description="Distribution list")
+    steward_to: list[str] = Field(
+        default_factory=list, description="Who hears of runs that need attention, fail or crash"
+    )
+    publish_url: str | None = Field(
+        None, description="Web address of the publication folder, for links in the UI"
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""

@@ -592,9 +592,18 @@ def cover_page(facts: BriefFacts, lang: str) -> list[Flowable]:
         _para(_esc(_quarter_text(facts.quarter, lang, "quarter_long")), "quarter"),
         _para(f"{_esc(period)} · {_esc(published)}", "meta"),
         _para(_esc(text(lang, "cover_intro")), "intro"),
+        *_incomplete_notice(facts, lang),
         Spacer(1, 6),
         _key_figures(facts, lang),
     ]
+
+
+def _incomplete_notice(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return the cover's notice naming the municipalities whose source could not be read."""
+    if not facts.failed_municipalities:
+        return []
+    names = _names(facts, facts.failed_municipalities, lang)
+    return [_para(f"<b>{_sentence(lang, 'cover_incomplete', names=names)}</b>", "intro")]
 
 
 def _mix_count(facts: BriefFacts, dimension: str, value: str) -> Count:
@@ -698,7 +707,7 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     return _sentence(
         lang,
         "finding_quality_issue",
-        failed=_bold(len(facts.failed_municipalities)),
+        failed=f"<b>{_names(facts, facts.failed_municipalities, lang)}</b>",
         rows=_bold(_n(facts, rows, lang)),
     )
 
