@@ -337,22 +337,34 @@ def resend(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Serve on the demo's sources, warehouse and outputs ('make demo' first)."
+        ),
+    ] = False,
+    out: OutOption = Path("outputs"),
+) -> None:
     """Serve the deployments of prefect.yaml from this machine, without a work pool.
 
     The quarterly brief then runs at 06:00 Europe/Helsinki on the first day of January,
     April, July and October; check-submissions, backfill and resend run when started from
-    Prefect's UI or with 'prefect deployment run'. Stop with Ctrl-C.
+    Prefect's UI or with 'prefect deployment run'. Stop with Ctrl-C: the deployments stay
+    on the server, but no run starts (scheduled runs wait, then are marked Late) until
+    'raportti serve' runs again.
 
-    Example: PREFECT_API_URL=http://127.0.0.1:4200/api raportti serve
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api raportti serve --demo
 
     Example: prefect deployment run quarterly-brief/quarterly-brief -p 'quarter="2026Q3"'
     """
-    from flows.deployments import serve_deployments
+    from flows.deployments import demo_defaults, serve_deployments
     from flows.terminal import explanation
 
+    if demo and not (out / "demo" / "sources.toml").is_file():
+        fail(f"no demo under {out / 'demo'}", "run 'make demo' (or 'raportti demo') first")
     try:
-        serve_deployments()
+        serve_deployments(demo_defaults(out) if demo else None)
     except Exception as error:  # noqa: BLE001 - one line for a person, e.g. no Prefect server
         explained = explanation(error, "", "sources.toml")
         fail(explained.message, explained.fix, explained.code)

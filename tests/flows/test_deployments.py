@@ -43,6 +43,7 @@ def test_prefect_yaml_declares_the_four_deployments_in_one_work_pool() -> None:
     assert specs["quarterly-brief"]["parameters"] == {}  # the quarter is chosen when it runs
     for name, spec in specs.items():
         assert not spec.get("schedules") or name == "quarterly-brief"
+        assert "scheduled" not in spec["tags"], name  # ad hoc runs carry the deployment's tags
 
 
 def test_serve_offers_exactly_the_deployments_of_prefect_yaml() -> None:

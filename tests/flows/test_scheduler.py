@@ -148,6 +148,7 @@ def test_the_scheduler_makes_the_quarterly_runs_and_a_worker_completes_a_schedul
     starts = [datetime.fromisoformat(run["expected_start_time"]) for run in runs]
     assert starts == next_quarter_starts_in_utc(now, UPCOMING)
     assert all(run["auto_scheduled"] and run["state"]["type"] == "SCHEDULED" for run in runs)
+    assert all("auto-scheduled" in run["tags"] for run in runs)
     assert completed[0]["auto_scheduled"]
     assert completed[0]["work_pool_name"] == "raportti"
     assert errors == []
