@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# A temporary Prefect server takes 15 s on a fresh PREFECT_HOME, more on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 EXIT_USAGE = 2
 console = Console(stderr=False)
@@ -157,10 +159,10 @@ def run(
         quarterly_brief,
         verbose,
         sources,
-        quarter=quarter_text,
+        quarter=quarter_text or "",
         sources_file=sources,
         out_dir=out,
-        municipalities=municipality or None,
+        municipalities=tuple(municipality or ()),
         send=deliver,
         wait_minutes=wait,
     )

@@ -10,7 +10,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows.artifacts import record_check_artifacts
-from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
+from flows.form import Municipality, QuarterText, municipality_codes
+from flows.quarterly import quarterly_brief
 from flows.states import backfill_state
 from flows.steps import owed_after_resend, quarters_between, read_sources, run_settings
 from schemas.settings import Settings
@@ -91,21 +92,22 @@ def check_source(source: SourceConfig, base_dir: Path, settings: Settings) -> So
 )
 def check_submissions(
     sources_file: Path = Path("sources.toml"),
-    municipalities: list[MunicipalityCode] | None = None,
+    municipalities: tuple[Municipality, ...] = (),
 ) -> list[SourceCheck]:
     """Check every file source's waiting deliveries and report rejected rows per municipality.
 
     Args:
         sources_file: The sources.toml naming each municipality's delivery channel.
-        municipalities: Only these municipalities' sources (codes of municipalities.csv).
-            Empty: all of them.
+        municipalities: Only these municipalities' sources. Empty: all of them.
 
     Returns:
         Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
     """
     settings = run_settings(Settings().out_dir, sources_file)
     sources = read_sources(
-        settings.sources_file, municipalities, settings.reference().municipality_codes
+        settings.sources_file,
+        municipality_codes(municipalities),
+        settings.reference().municipality_codes,
     )
     futures = check_source.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
     checks = [

@@ -80,6 +80,18 @@ def _run(sources: Path, db_url: str, out_dir: Path, send: bool = False) -> RunSu
     return _run_state(sources, db_url, out_dir, send).result(raise_on_failure=False)
 
 
+def _task_run_names(state: State) -> set[str]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {run.name for run in runs}
+
+
 def _page_texts(path: Path) -> list[str]:
     """Return each page's text of a PDF, whitespace collapsed."""
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
@@ -101,6 +113,7 @@ def test_a_failed_source_does_not_stop_the_others_and_is_named(
     assert state.message.startswith(f"{QUARTER} needs attention: source 698-sql failed: ")
     assert "RAPORTTI_TEST_UNSET_ROVANIEMI_DB is not set" in state.message
     assert [s.source_id for s in summary.failed_sources] == ["698-sql"]
+    assert _task_run_names(state) >= {"ingest 698 Rovaniemi (sql)", "ingest 851 Tornio (csv)"}
     assert summary.valid_reports == 13
     assert exit_status(summary) == 1
     assert any(

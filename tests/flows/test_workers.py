@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from flows.form import CODE_LABELS
 from schemas.quarter import Quarter
 from tasks.demo import write_demo_inbox
 from tasks.warehouse import connect_warehouse
@@ -55,7 +56,7 @@ def _start_runs(server: object, inbox: object, out: Path) -> list[str]:
                     "quarter": quarter,
                     "sources_file": str(inbox.sources_file),
                     "out_dir": str(out),
-                    "municipalities": SMALL,
+                    "municipalities": [CODE_LABELS[code] for code in SMALL],
                     "send": False,
                 }
             },
