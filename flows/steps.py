@@ -34,7 +34,6 @@ from prefect.tasks import exponential_backoff
 from flows import progress
 from flows.form import CODE_LABELS
 from flows.lock import source_lock
-from flows.slots import source_kind_slot
 from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.settings import Settings
@@ -198,10 +197,9 @@ async def ingest(
     each delivery is stored in its own transaction, so the next run finishes the rest.
     """
     logger = get_run_logger()
-    async with source_kind_slot(source.kind):
-        return await anyio.to_thread.run_sync(
-            _ingest_now, source, base_dir, settings, quarter, logger, abandon_on_cancel=True
-        )
+    return await anyio.to_thread.run_sync(
+        _ingest_now, source, base_dir, settings, quarter, logger, abandon_on_cancel=True
+    )
 
 
 def ensure_source_limits() -> None:
@@ -225,10 +223,9 @@ def ingest_sources(
 ) -> list[SourceOutcome]:
     """Ingest every source concurrently, each kind within its limit; a failure stops no other.
 
-    Within the run, a source starts when an earlier one of its kind is done, so that it
-    never waits for a slot of its kind's limit (which Prefect polls for seconds); the
-    slot is held inside the task (`source_kind_slot`), so it is free by then. The
-    server's limits still hold across runs.
+    Within the run, a source starts when an earlier one of its kind is done, so that its
+    task never waits for a slot of its kind's limit (which Prefect polls for seconds);
+    the server's limits still hold across runs.
     """
     ensure_source_limits()
     submitted: dict[str, list[PrefectFuture]] = {kind: [] for kind in SOURCE_KIND_LIMITS}
@@ -237,7 +234,7 @@ def ingest_sources(
         earlier, limit = submitted[source.kind], SOURCE_KIND_LIMITS[source.kind]
         gate = [allow_failure(earlier[-limit])] if len(earlier) >= limit else []
         kind_task = ingest.with_options(
-            tags=[SOURCE_TAG, f"kind:{source.kind}"],  # no limit: see source_kind_slot
+            tags=[SOURCE_TAG, f"source-kind:{source.kind}"],
             task_run_name=f"ingest {CODE_LABELS[source.municipality_code]} ({source.kind})",
         )
         futures[source.source_id] = kind_task.submit(

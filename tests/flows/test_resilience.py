@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 import flows.lock as lock
 import flows.steps as steps
-from flows.form import MUNICIPALITY_CODES
 from flows.lock import QuarterBusy, holder_is_gone, quarter_lock, source_lock
+from flows.quarterly import MUNICIPALITY_CODES
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.demo import DemoInbox, write_demo_inbox
@@ -382,8 +382,8 @@ def test_a_hanging_source_times_out_alone_and_the_log_stays_clean(
     assert "RAPORTTI_NOWHERE is not set" in (outcomes["851-sql"].error or "")
     assert outcomes["851-csv"].error is None
     attempts = _ingest_attempts(state.state_details.flow_run_id)
-    assert attempts["kind:json"] == [1]  # a timeout is not retried
-    assert attempts["kind:sql"] == [3]  # an unreachable source is, twice
+    assert attempts["source-kind:json"] == [1]  # a timeout is not retried
+    assert attempts["source-kind:sql"] == [3]  # an unreachable source is, twice
     logs = _flow_logs(state.state_details.flow_run_id)
     assert "exceeded timeout of 5" in logs
     assert "worker thread" not in logs
