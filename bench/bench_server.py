@@ -28,8 +28,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from demo.inbox import write_demo_inbox  # noqa: E402
 from schemas.quarter import Quarter  # noqa: E402
-from tasks.demo import write_demo_inbox  # noqa: E402
 
 QUARTER = Quarter(2026, 2)
 BIN = Path(sys.executable).parent
@@ -75,7 +75,7 @@ def _demo_run(root: Path, name: str, environment: dict[str, str]) -> float:
         *(str(BIN / "raportti"), "run", "--quarter", str(QUARTER)),
         *("--sources", str(root / "inbox" / "sources.toml")),
         *("--db", f"sqlite:///{(root / f'{name}.db').as_posix()}"),
-        *("--out", str(root / name), "--no-deliver"),
+        *("--out", str(root / name), "--no-send"),
     ]
     return _timed(command, environment)
 

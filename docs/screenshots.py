@@ -105,7 +105,7 @@ def main() -> None:
             [
                 *(str(BIN / "raportti"), "run", "--sources", str(demo / "sources.toml")),
                 *("--db", f"sqlite:///{demo / 'warehouse.db'}", "--out", str(scratch / "out")),
-                "--no-deliver",
+                "--no-send",
             ],
             env=env,
             check=False,

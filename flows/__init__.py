@@ -1,4 +1,4 @@
-"""Orchestration: the flows, the CLI and the deployment wiring."""
+"""Orchestration only: the quarterly flow, thin Prefect steps, steward flows, the CLI."""
 
 from flows.logs import one_line_errors
 

@@ -81,7 +81,7 @@ def demo_defaults(out_dir: Path) -> dict[str, Any]:
 
     The warehouse and the SQL source's URL go into the environment that served runs inherit.
     """
-    from tasks.demo import demo_environment
+    from demo.inbox import demo_environment
 
     demo_dir = (out_dir / "demo").resolve()
     os.environ.update(demo_environment(demo_dir))

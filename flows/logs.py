@@ -23,6 +23,7 @@ class OneLineErrors(logging.Filter):
     """Drop the traceback of an error record and keep its message's first line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Shorten an error record to its first line, unless tracebacks are wanted; keep all."""
         if record.levelno >= logging.ERROR and not tracebacks_wanted():
             first_line = (record.getMessage().strip().splitlines() or [""])[0]
             record.msg, record.args = first_line, ()

@@ -1,4 +1,4 @@
-"""The quarterly brief: extract, validate, store, check, aggregate, publish and deliver."""
+"""The quarterly brief: extract, validate, store, check, aggregate, publish and send."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from flows.lock import quarter_lock
 from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
     aggregate_quarter,
-    blocks_publication,
     check_quality,
     choose_quarter,
     compose_brief,
-    deliver,
     finish_run_log,
     ingest_sources,
     publish,
@@ -28,8 +26,10 @@ from flows.steps import (
     read_stored_quarter,
     record_lineage,
     run_settings,
+    send_briefs,
     summarize,
 )
+from tasks.figures.quality import blocks_publication
 
 WaitMinutes = Annotated[float, Field(ge=0, le=1440)]
 
@@ -88,7 +88,7 @@ def quarterly_brief(
             record_lineage(settings, period, figures)
             facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
             files = publish(settings, period, figures, facts, rejections, configured, outcomes)
-            owed = deliver(settings, period, files) if send else []
+            owed = send_briefs(settings, period, files) if send else []
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)

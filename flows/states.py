@@ -21,9 +21,9 @@ from prefect.states import Completed, Failed, State
 from flows.steps import start_run_log
 from schemas.quarter import Quarter
 from schemas.settings import Settings
-from tasks.store import record_run_end
-from tasks.summary import RunSummary, attention_reasons
-from tasks.warehouse import connect_warehouse
+from tasks.run.summary import RunSummary, attention_reasons
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.runlog import record_run_end
 
 ATTENTION = "Needs attention"
 

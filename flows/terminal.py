@@ -137,7 +137,7 @@ class Explanation:
 def _explained_types() -> tuple[type[BaseException], ...]:
     from flows.lock import QuarterBusy
     from flows.states import RunStopped
-    from tasks.warehouse import WarehouseTooNew
+    from tasks.warehouse.connection import WarehouseTooNew
 
     return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError, RunStopped)
 
@@ -184,7 +184,8 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
 
     from flows.lock import QuarterBusy
     from flows.states import RunStopped
-    from tasks.warehouse import WarehouseTooNew, safe_url
+    from tasks.shared.urls import safe_url
+    from tasks.warehouse.connection import WarehouseTooNew
 
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if isinstance(error, RunStopped):

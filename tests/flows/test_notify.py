@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from demo.inbox import write_demo_inbox
 from schemas.quarter import Quarter
-from tasks.demo import write_demo_inbox
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
 from tests.flows.prefect_processes import (
     BIN,
     PrefectServer,
@@ -108,7 +108,7 @@ def test_the_steward_is_mailed_when_a_source_fails_and_when_the_sources_file_is_
         attention = _run_cli(
             server,
             *("run", "--quarter", str(QUARTER), "--sources", str(inbox.sources_file)),
-            *("--municipality", "698", "--municipality", "851", "--no-deliver"),
+            *("--municipality", "698", "--municipality", "851", "--no-send"),
             *("--out", str(tmp_path / "out")),
         )
         assert attention.returncode == 1, attention.stderr

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from demo.inbox import write_demo_inbox
 from schemas.quarter import Quarter
-from tasks.demo import write_demo_inbox
 from tests.flows.prefect_processes import (
     BIN,
     REPO,

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
 
