@@ -559,8 +559,13 @@ def write_demo_inbox(directory: Path, last_quarter: Quarter, seed: int = 2026) -
     _remove_stale(directory, written)
     sources_file = directory / "sources.toml"
     sources_file.write_text(_sources_toml(reference, last_quarter, seed), encoding="utf-8")
+    return DemoInbox(sources_file, demo_environment(directory), reports)
+
+
+def demo_environment(directory: Path) -> dict[str, str]:
+    """Return the variables the demo inbox in `directory` needs: its SQL source's URL."""
     database = (directory / _SQL.file_name).resolve()
-    return DemoInbox(sources_file, {SQL_URL_ENV: f"sqlite:///{database.as_posix()}"}, reports)
+    return {SQL_URL_ENV: f"sqlite:///{database.as_posix()}"}
 
 
 def _deliveries(reports: pl.DataFrame) -> Iterable[tuple[str, pl.DataFrame]]:

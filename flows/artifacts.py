@@ -15,15 +15,19 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.intake.dry_run import WaitingDeliveries
 from tasks.run.artifacts import (
     quarantine_by_municipality,
+    quarter_sources,
     run_markdown,
     submissions_by_municipality,
     submissions_markdown,
 )
 from tasks.run.summary import RunSummary
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.reads import read_quarter_deliveries
 
 
 def ran_on() -> str:
@@ -37,8 +41,11 @@ def record_run_artifacts(summary: RunSummary, rejections: pl.DataFrame, settings
     """Publish the run's summary and its quarantined rows per municipality as artifacts."""
     key = summary.quarter.lower()
     resolved = replace(summary, published=[path.resolve() for path in summary.published])
+    engine = connect_warehouse(settings.warehouse_url())
+    held = quarter_sources(read_quarter_deliveries(engine, Quarter.parse(summary.quarter)))
+    markdown = run_markdown(resolved, ran_on(), held, settings.reference(), settings.publish_url)
     create_markdown_artifact(
-        markdown=run_markdown(resolved, ran_on()),
+        markdown=markdown,
         key=f"quarterly-brief-{key}",
         description=f"What the quarterly run of {summary.quarter} read, kept and published",
     )

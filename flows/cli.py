@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# A temporary Prefect server takes 15 s on a fresh PREFECT_HOME, more on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 EXIT_USAGE = 2
 console = Console(stderr=False)
@@ -181,10 +183,10 @@ def run(
         verbose,
         sources,
         settings,
-        quarter=quarter_text,
+        quarter=quarter_text or "",
         sources_file=sources,
         out_dir=out,
-        municipalities=municipality or None,
+        municipalities=tuple(municipality or ()),
         send=send,
         wait_minutes=wait,
     )
@@ -365,22 +367,34 @@ def resend(
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Serve on the demo's sources, warehouse and outputs ('make demo' first)."
+        ),
+    ] = False,
+    out: OutOption = Path("outputs"),
+) -> None:
     """Serve the deployments of prefect.yaml from this machine, without a work pool.
 
     The quarterly brief then runs at 06:00 Europe/Helsinki on the first day of January,
     April, July and October; check-submissions, backfill and resend run when started from
-    Prefect's UI or with 'prefect deployment run'. Stop with Ctrl-C.
+    Prefect's UI or with 'prefect deployment run'. Stop with Ctrl-C: the deployments stay
+    on the server, but no run starts (scheduled runs wait, then are marked Late) until
+    'raportti serve' runs again.
 
-    Example: PREFECT_API_URL=http://127.0.0.1:4200/api raportti serve
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api raportti serve --demo
 
     Example: prefect deployment run quarterly-brief/quarterly-brief -p 'quarter="2026Q3"'
     """
-    from flows.deployments import serve_deployments
+    from flows.deployments import demo_defaults, serve_deployments
     from flows.terminal import explanation
 
+    if demo and not (out / "demo" / "sources.toml").is_file():
+        fail(f"no demo under {out / 'demo'}", "run 'make demo' (or 'raportti demo') first")
     try:
-        serve_deployments()
+        serve_deployments(demo_defaults(out) if demo else None)
     except Exception as error:  # noqa: BLE001 - one line for a person, e.g. no Prefect server
         explained = explanation(error, "", "sources.toml")
         fail(explained.message, explained.fix, explained.code)
@@ -391,8 +405,10 @@ def setup() -> None:
     """Prepare the Prefect server of PREFECT_API_URL for raportti's deployments and workers.
 
     Creates, when missing: the process work pool 'raportti', a concurrency limit per
-    source kind (tags source-kind:sql, :json, :xlsx, :csv) and the automation that marks
-    a flow run crashed when its heartbeats stop.
+    source kind (tags source-kind:sql, :json, :xlsx, :csv), the automation that marks
+    a flow run crashed when its heartbeats stop and, when RAPORTTI_SMTP_HOST and
+    RAPORTTI_STEWARD_TO are set, the automation that e-mails the steward about runs that
+    need attention, fail or crash.
 
     Example: raportti setup && RAPORTTI_PROJECT_DIR=$PWD prefect deploy --all
 
@@ -407,11 +423,15 @@ def setup() -> None:
     if not api:
         fail("no Prefect server is configured", "set PREFECT_API_URL=http://HOST:4200/api")
     try:
-        prepare_server()
+        notified = prepare_server()
     except Exception as error:  # noqa: BLE001 - one line for a person
         explained = explanation(error, "", "sources.toml")
         fail(explained.message, explained.fix, explained.code)
     console.print(f"{api}: work pool '{WORK_POOL}', source-kind limits and automation are ready")
+    if notified:
+        console.print("the steward is e-mailed when a run needs attention, fails or crashes")
+    else:
+        console.print("no steward notification: set RAPORTTI_SMTP_HOST and RAPORTTI_STEWARD_TO")
 
 
 @app.command()

@@ -11,6 +11,7 @@ the automation that marks silent flow runs crashed.
 from __future__ import annotations
 
 import importlib
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,25 +53,51 @@ def _schedules(spec: dict[str, Any]) -> list[Cron]:
     ]
 
 
-def deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
-    """Return the deployments of `prefect.yaml` for serving from this process."""
-    return [
-        flow_of(spec["entrypoint"]).to_deployment(
-            name=spec["name"],
-            description=spec.get("description"),
-            schedules=_schedules(spec),
-            parameters=spec.get("parameters") or {},
-            tags=spec.get("tags") or [],
+def deployments(
+    path: Path = PREFECT_YAML, defaults: dict[str, Any] | None = None
+) -> list[RunnerDeployment]:
+    """Return the deployments of `prefect.yaml` for serving from this process.
+
+    `defaults` become each deployment's parameters where its flow takes them.
+    """
+    served = []
+    for spec in deployment_specs(path):
+        flow = flow_of(spec["entrypoint"])
+        taken = {k: v for k, v in (defaults or {}).items() if k in flow.parameters.properties}
+        served.append(
+            flow.to_deployment(
+                name=spec["name"],
+                description=spec.get("description"),
+                schedules=_schedules(spec),
+                parameters=(spec.get("parameters") or {}) | taken,
+                tags=spec.get("tags") or [],
+            )
         )
-        for spec in deployment_specs(path)
-    ]
+    return served
 
 
-def serve_deployments() -> None:
-    """Serve every deployment from this process until it is stopped."""
+def demo_defaults(out_dir: Path) -> dict[str, Any]:
+    """Point this process at the demo under `out_dir/demo`; return the flows' parameters for it.
+
+    The warehouse and the SQL source's URL go into the environment that served runs inherit.
+    """
+    from demo.inbox import demo_environment
+
+    demo_dir = (out_dir / "demo").resolve()
+    os.environ.update(demo_environment(demo_dir))
+    os.environ["RAPORTTI_DB_URL"] = f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}"
+    return {"sources_file": str(demo_dir / "sources.toml"), "out_dir": str(out_dir.resolve())}
+
+
+def serve_deployments(defaults: dict[str, Any] | None = None) -> None:
+    """Serve every deployment from this process until it is stopped.
+
+    Stopping leaves the schedules on: a run that falls due meanwhile waits (Late in the UI)
+    and starts when the deployments are served again, instead of never being made.
+    """
     ensure_source_limits()
     ensure_zombie_automation()
-    serve(*deployments())
+    serve(*deployments(defaults=defaults), pause_on_shutdown=False)
 
 
 def ensure_work_pool(name: str = WORK_POOL) -> None:
@@ -128,8 +155,16 @@ def ensure_zombie_automation() -> None:
     ).create()
 
 
-def prepare_server() -> None:
-    """Create the work pool, the source-kind concurrency limits and the zombie automation."""
+def prepare_server() -> bool:
+    """Create the work pool, source-kind limits, zombie automation and steward notification.
+
+    Returns:
+        Whether the steward is notified (RAPORTTI_SMTP_HOST and RAPORTTI_STEWARD_TO set).
+    """
+    from flows.notify import prepare_steward_notification
+    from schemas.settings import Settings
+
     ensure_work_pool()
     ensure_source_limits()
     ensure_zombie_automation()
+    return prepare_steward_notification(Settings())

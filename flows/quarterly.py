@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from prefect import flow
+from prefect.states import State
 from pydantic import Field
 
 from flows.artifacts import record_run_artifacts
+from flows.form import LatestOrQuarter, Municipality, municipality_codes
 from flows.lock import quarter_lock
+from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
     aggregate_quarter,
     check_quality,
@@ -24,32 +27,26 @@ from flows.steps import (
     record_lineage,
     run_settings,
     send_briefs,
-    start_run_log,
     summarize,
 )
-from schemas.reference import load_reference
 from tasks.figures.quality import blocks_publication
-from tasks.run.summary import RunSummary
-
-QuarterText = Annotated[
-    str, Field(pattern=r"^\d{4}Q[1-4]$", description="A quarter as YYYYQn, e.g. 2026Q3")
-]
-MUNICIPALITY_CODES = tuple(load_reference().municipality_codes)
-MunicipalityCode = Literal[MUNICIPALITY_CODES]  # the 21 codes of municipalities.csv
-
 
 WaitMinutes = Annotated[float, Field(ge=0, le=1440)]
 
 
-@flow(name="quarterly-brief", description="Social reports of one quarter to PDF briefs.")
+@flow(
+    name="quarterly-brief",
+    description="Social reports of one quarter to PDF briefs.",
+    flow_run_name=quarterly_run_name,
+)
 def quarterly_brief(
-    quarter: QuarterText | None = None,
+    quarter: LatestOrQuarter = "",
     sources_file: Path = Path("sources.toml"),
     out_dir: Path = Path("outputs"),
-    municipalities: list[MunicipalityCode] | None = None,
+    municipalities: tuple[Municipality, ...] = (),
     send: bool = True,
     wait_minutes: WaitMinutes = 30,
-) -> RunSummary:
+) -> State:
     """Publish one quarter's brief from every configured source.
 
     Args:
@@ -57,24 +54,30 @@ def quarterly_brief(
             complete quarter (Europe/Helsinki) when the run starts.
         sources_file: The sources.toml naming each municipality's delivery channel,
             relative to the project folder.
-        out_dir: Folder the quarter is published under, as <out_dir>/<quarter>/.
-        municipalities: Only these municipalities' sources (codes of municipalities.csv).
-            Empty: all of them.
+        out_dir: Folder the quarter is published under, in a folder named after the
+            quarter (outputs/2026Q3 for outputs).
+        municipalities: Only these municipalities' sources. Empty: all of them.
         send: E-mail the briefs to the distribution list after publishing.
         wait_minutes: Minutes to wait while another run holds the same quarter before
             refusing; 0 refuses at once.
 
     Returns:
-        The run's counts: sources, valid and quarantined rows, findings, published files.
+        Completed, or `Needs attention` when a source failed, the quality gate stopped
+        publication or mail is owed; either holds the run's counts (a `RunSummary`).
     """
     settings = run_settings(out_dir, sources_file)
     period = choose_quarter(quarter)
-    with quarter_lock(settings, period, wait_minutes):
-        run_id = start_run_log(settings, period, "quarterly-brief")
+    with (
+        explained_failures(settings),
+        quarter_lock(settings, period, wait_minutes),
+        logged_run(settings, period, "quarterly-brief") as run_id,
+    ):
         configured = read_sources(
             settings.sources_file, None, settings.reference().municipality_codes
         )
-        outcomes = ingest_sources(configured.only(municipalities), settings, period)
+        outcomes = ingest_sources(
+            configured.only(municipality_codes(municipalities)), settings, period
+        )
         findings = check_quality(settings, period)
         rejections = read_rejections(settings, period)
         if blocks_publication(findings):
@@ -89,4 +92,4 @@ def quarterly_brief(
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)
-    return summary
+    return final_state(summary)

@@ -34,6 +34,7 @@ from flows import progress
 from flows.lock import source_lock
 from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
+from schemas.reference import Reference
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
 from tasks.brief.accessibility import write_accessible_forms
@@ -205,12 +206,16 @@ def ingest_sources(
     the server's limits still hold across runs.
     """
     ensure_source_limits()
+    reference = settings.reference()
     submitted: dict[str, list[PrefectFuture]] = {kind: [] for kind in SOURCE_KIND_LIMITS}
     futures: dict[str, PrefectFuture] = {}
     for source in _kinds_interleaved(sources.sources):
         earlier, limit = submitted[source.kind], SOURCE_KIND_LIMITS[source.kind]
         gate = [allow_failure(earlier[-limit])] if len(earlier) >= limit else []
-        kind_task = ingest.with_options(tags=[SOURCE_TAG, f"source-kind:{source.kind}"])
+        kind_task = ingest.with_options(
+            tags=[SOURCE_TAG, f"source-kind:{source.kind}"],
+            task_run_name=_ingest_run_name(source, reference),
+        )
         futures[source.source_id] = kind_task.submit(
             source, sources.base_dir, settings, quarter, wait_for=gate
         )
@@ -221,6 +226,12 @@ def ingest_sources(
             states[source_id] = future.wait() or future.state
             advance()
     return [_outcome(source, states[source.source_id]) for source in sources.sources]
+
+
+def _ingest_run_name(source: SourceConfig, reference: Reference) -> str:
+    """Return an ingest task run's name: the municipality by code and name, and the kind."""
+    name = reference.municipality_name(source.municipality_code)
+    return f"ingest {source.municipality_code} {name} ({source.kind})"
 
 
 def _kinds_interleaved(sources: list[SourceConfig]) -> list[SourceConfig]:

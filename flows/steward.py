@@ -10,12 +10,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows.artifacts import record_waiting_artifacts
-from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
+from flows.form import Municipality, QuarterText, municipality_codes
+from flows.quarterly import quarterly_brief
+from flows.states import backfill_state
 from flows.steps import quarters_between, read_sources, resend_briefs, run_settings
 from schemas.settings import Settings
 from schemas.sources import SourceConfig
 from tasks.intake.dry_run import WaitingDeliveries, count_waiting_deliveries
-from tasks.run.summary import RunSummary
 
 
 @flow(name="backfill", description="Publish every quarter in a range, oldest first.")
@@ -25,7 +26,7 @@ def backfill(
     sources_file: Path = Path("sources.toml"),
     out_dir: Path = Path("outputs"),
     send: bool = False,
-) -> list[RunSummary]:
+) -> State:
     """Run the quarterly brief for each quarter from `first` to `last`.
 
     Args:
@@ -36,12 +37,20 @@ def backfill(
         send: E-mail each quarter's briefs to the distribution list.
 
     Returns:
-        Each quarter's run summary, oldest first.
+        Completed, or `Needs attention` naming the quarters that need it; either holds each
+        quarter's run summary, oldest first.
     """
-    return [
-        quarterly_brief(quarter=quarter, sources_file=sources_file, out_dir=out_dir, send=send)
+    states = [
+        quarterly_brief(
+            quarter=quarter,
+            sources_file=sources_file,
+            out_dir=out_dir,
+            send=send,
+            return_state=True,
+        )
         for quarter in quarters_between(first, last)
     ]
+    return backfill_state(states)
 
 
 @flow(name="resend", description="E-mail a published brief again to the distribution list.")
@@ -83,21 +92,22 @@ def count_waiting(source: SourceConfig, base_dir: Path, settings: Settings) -> W
 )
 def check_submissions(
     sources_file: Path = Path("sources.toml"),
-    municipalities: list[MunicipalityCode] | None = None,
+    municipalities: tuple[Municipality, ...] = (),
 ) -> list[WaitingDeliveries]:
     """Check every file source's waiting deliveries and report rejected rows per municipality.
 
     Args:
         sources_file: The sources.toml naming each municipality's delivery channel.
-        municipalities: Only these municipalities' sources (codes of municipalities.csv).
-            Empty: all of them.
+        municipalities: Only these municipalities' sources. Empty: all of them.
 
     Returns:
         Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
     """
     settings = run_settings(None, sources_file)
     sources = read_sources(
-        settings.sources_file, municipalities, settings.reference().municipality_codes
+        settings.sources_file,
+        municipality_codes(municipalities),
+        settings.reference().municipality_codes,
     )
     futures = count_waiting.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
     checks = [

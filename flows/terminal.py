@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -65,7 +66,7 @@ class _ForPeople(logging.Filter):
             return False
         if record.getMessage().startswith("Finished in state"):
             return False
-        error = record.exc_info[1] if record.exc_info else None
+        error = record.exc_info[1] if record.exc_info else getattr(record, "error", None)
         return not isinstance(error, _explained_types())
 
 
@@ -86,6 +87,7 @@ class _OneLine(logging.Formatter):
 def live_progress(console: Console, verbose: bool) -> Iterator[None]:
     """Show a run's long steps as progress lines and keep Prefect's console log short."""
     if verbose:
+        os.environ["RAPORTTI_VERBOSE"] = "1"  # tracebacks in Prefect's run log too (flows.logs)
         yield
         return
     columns = (
@@ -134,9 +136,21 @@ class Explanation:
 
 def _explained_types() -> tuple[type[BaseException], ...]:
     from flows.lock import QuarterBusy
+    from flows.states import RunStopped
     from tasks.warehouse.connection import WarehouseTooNew
 
-    return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError)
+    return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError, RunStopped)
+
+
+def _missing_file(path: str, sources: str) -> Explanation:
+    if Path(path).name == Path(sources).name:
+        return Explanation(
+            f"{path}: no such sources file",
+            "give its path as sources_file (run form) or --sources (CLI); "
+            "'make demo' writes outputs/demo/sources.toml",
+            2,
+        )
+    return Explanation(f"{path}: no such file", "check the path in sources.toml", 2)
 
 
 def _invalid_sources(sources: str, problem: str) -> Explanation:
@@ -169,10 +183,15 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
     import sqlalchemy.exc
 
     from flows.lock import QuarterBusy
+    from flows.states import RunStopped
     from tasks.shared.urls import safe_url
     from tasks.warehouse.connection import WarehouseTooNew
 
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    if isinstance(error, RunStopped):
+        return Explanation(error.message, error.fix, error.code)
+    if isinstance(error, FileNotFoundError):
+        return _missing_file(str(error.filename or first_line), sources)
     if isinstance(error, QuarterBusy):
         return Explanation(error.message, f"{error.fix}, or add --wait 30 to wait for it", 2)
     if isinstance(error, WarehouseTooNew):

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         "saavutettavuus@lapha.fi",
         description="Where readers send accessibility feedback (an e-mail or https address)",
     )
+    steward_to: list[str] = Field(
+        default_factory=list, description="Who hears of runs that need attention, fail or crash"
+    )
+    publish_url: str | None = Field(
+        None, description="Web address of the publication folder, for links in the UI"
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cache
 
 from reportlab.platypus import (
@@ -23,6 +22,7 @@ from tasks.brief.facts import BriefFacts
 from tasks.brief.markup import (
     count_markup,
     escaped,
+    municipality_names,
     paragraph,
     section_heading,
     sentence_markup,
@@ -98,11 +98,6 @@ def _observed_text(facts: BriefFacts, finding: Finding, lang: str) -> str:
     return rounded if lang == "en" else rounded.replace(".", ",")
 
 
-def _names(facts: BriefFacts, codes: Iterable[str], lang: str) -> str:
-    """Return municipality names for codes, escaped and joined."""
-    return escaped(", ".join(facts.label("municipality", code, lang) for code in codes))
-
-
 def data_quality_section(facts: BriefFacts, lang: str) -> list[Flowable]:
     """Return unread sources, silent municipalities, quarantined rows and the gate's findings."""
     story: list[Flowable] = [CondPageBreak(160), section_heading(lang, "section_quality")]
@@ -111,7 +106,7 @@ def data_quality_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         ("quality_silent", facts.silent_municipalities),
     ):
         markup = (
-            sentence_markup(lang, key, names=_names(facts, codes, lang))
+            sentence_markup(lang, key, names=municipality_names(facts, codes, lang))
             if codes
             else sentence_markup(lang, f"{key}_none")
         )

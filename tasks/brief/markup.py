@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import (
@@ -27,6 +28,11 @@ def escaped(value: object) -> str:
 def bold_markup(value: object) -> str:
     """Return a value escaped and set in bold."""
     return f"<b>{escaped(value)}</b>"
+
+
+def municipality_names(facts: BriefFacts, codes: Iterable[str], lang: str) -> str:
+    """Return municipality names for codes, escaped and joined."""
+    return escaped(", ".join(facts.label("municipality", code, lang) for code in codes))
 
 
 def sentence_markup(lang: str, key: str, **markup: str) -> str:

@@ -30,6 +30,7 @@ from tasks.brief.markup import (
     bold_markup,
     count_markup,
     escaped,
+    municipality_names,
     paragraph,
     quarter_text,
     section_heading,
@@ -69,9 +70,18 @@ def cover_page(facts: BriefFacts, lang: str) -> list[Flowable]:
         paragraph(escaped(quarter_text(facts.quarter, lang, "quarter_long")), "quarter"),
         paragraph(f"{escaped(period)} · {escaped(published)}", "meta"),
         paragraph(escaped(text(lang, "cover_intro")), "intro"),
+        *_incomplete_notice(facts, lang),
         Spacer(1, 6),
         _key_figures(facts, lang),
     ]
+
+
+def _incomplete_notice(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return the cover's notice naming the municipalities whose source could not be read."""
+    if not facts.failed_municipalities:
+        return []
+    names = municipality_names(facts, facts.failed_municipalities, lang)
+    return [paragraph(f"<b>{sentence_markup(lang, 'cover_incomplete', names=names)}</b>", "intro")]
 
 
 def _mix_count(facts: BriefFacts, dimension: str, value: str) -> Count:
@@ -191,7 +201,7 @@ def _quality_sentence(facts: BriefFacts, lang: str) -> str:
     return sentence_markup(
         lang,
         "finding_quality_issue",
-        failed=bold_markup(len(facts.failed_municipalities)),
+        failed=f"<b>{municipality_names(facts, facts.failed_municipalities, lang)}</b>",
         rows=bold_markup(count_markup(facts, rows, lang)),
     )
 

@@ -66,9 +66,13 @@ TEXT: dict[str, dict[str, str]] = {
             "Kaikkien kuntien tiedot saatiin luettua; korjausta odottavia rivejä {rows} "
             "(ks. Tietojen laatu)."
         ),
+        "cover_incomplete": (
+            "Tiedot ovat puutteelliset: näiden kuntien raportteja ei saatu luettua tällä ajolla, "
+            "eivätkä ne ole luvuissa: {names}."
+        ),
         "finding_quality_issue": (
-            "Tiedoissa on puutteita: lukematta jääneitä lähteitä {failed}, korjausta odottavia "
-            "rivejä {rows} (ks. Tietojen laatu)."
+            "Tiedoissa on puutteita: näiden kuntien raportteja ei saatu luettua: {failed}; "
+            "korjausta odottavia rivejä {rows} (ks. Tietojen laatu)."
         ),
         "list_and": "ja",
         "chart_theme_caption": (
@@ -253,9 +257,13 @@ TEXT: dict[str, dict[str, str]] = {
             "Uppgifterna från alla kommuner kunde läsas; rader som väntar på rättelse {rows} "
             "(se Datakvalitet)."
         ),
+        "cover_incomplete": (
+            "Uppgifterna är ofullständiga: rapporterna från dessa kommuner kunde inte läsas vid "
+            "denna körning och saknas i siffrorna: {names}."
+        ),
         "finding_quality_issue": (
-            "Uppgifterna är ofullständiga: källor som inte kunde läsas {failed}, rader som "
-            "väntar på rättelse {rows} (se Datakvalitet)."
+            "Uppgifterna är ofullständiga: rapporterna från dessa kommuner kunde inte läsas: "
+            "{failed}; rader som väntar på rättelse {rows} (se Datakvalitet)."
         ),
         "list_and": "och",
         "chart_theme_caption": (
@@ -435,9 +443,13 @@ TEXT: dict[str, dict[str, str]] = {
             "Every municipality's data could be read; rows waiting for a correction: {rows} "
             "(see Data quality)."
         ),
+        "cover_incomplete": (
+            "The data is incomplete: the reports of these municipalities could not be read in "
+            "this run and are missing from the figures: {names}."
+        ),
         "finding_quality_issue": (
-            "The data is incomplete: sources that could not be read {failed}, rows waiting for "
-            "a correction {rows} (see Data quality)."
+            "The data is incomplete: the reports of {failed} could not be read; rows waiting "
+            "for a correction {rows} (see Data quality)."
         ),
         "list_and": "and",
         "chart_theme_caption": (

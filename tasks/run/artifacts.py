@@ -8,6 +8,7 @@ municipality, field and rule.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import polars as pl
 
@@ -17,8 +18,6 @@ from schemas.reference import Reference
 from tasks.intake.dry_run import WaitingDeliveries
 from tasks.run.summary import RunSummary, attention_lines
 from tasks.warehouse.ingest import SourceOutcome
-
-_SOURCE_COLUMNS = ("source", "deliveries", "rows in", "valid", "quarantined", "redacted", "status")
 
 
 def _cell(value: object) -> str:
@@ -31,36 +30,98 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]
     return lines + ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
 
 
-def _file_link(path: Path) -> str:
-    return f"[{path.name}]({path.as_uri()})" if path.is_absolute() else f"`{path}`"
+def _file_link(path: Path, quarter: str, publish_url: str | None) -> str:
+    """Return a link to the published file under `publish_url`, else its name (no file:// link).
+
+    Browsers do not open file:// links from a web page, so without a web address of the
+    publication folder the file is named, with its path in the next column.
+    """
+    if publish_url:
+        return f"[{path.name}]({publish_url.rstrip('/')}/{quote(quarter)}/{quote(path.name)})"
+    return path.name
 
 
-def _source_row(source: SourceOutcome) -> tuple[object, ...]:
+def quarter_sources(deliveries: pl.DataFrame) -> pl.DataFrame:
+    """Return per source what the warehouse holds for the quarter: deliveries and row counts."""
+    redacted = pl.sum_horizontal(pl.col("^redacted_.*$"))
+    return (
+        deliveries.group_by("source_id")
+        .agg(
+            deliveries=pl.len(),
+            rows_in=pl.col("rows_in").sum(),
+            rows_valid=pl.col("rows_valid").sum(),
+            rows_quarantined=pl.col("rows_quarantined").sum(),
+            redacted=redacted.sum(),
+        )
+        .sort("source_id")
+    )
+
+
+def _source_row(source: SourceOutcome, held: dict[str, dict[str, int]]) -> tuple[object, ...]:
     status = f"failed: {source.error}" if source.failed else "ok"
+    counts = held.get(source.source_id, {})
     return (
         source.source_id,
+        *(counts.get(column, 0) for column in _HELD_COLUMNS),
         len(source.deliveries),
-        source.rows_in,
-        source.rows_valid,
-        source.rows_quarantined,
-        source.redactions.total,
         status,
     )
 
 
-def _finding_row(finding: Finding) -> tuple[object, ...]:
-    observed = "" if finding.observed is None else f"{finding.observed:g}"
-    return (
-        finding.check,
-        finding.severity,
-        finding.column or "",
-        finding.municipality_code or "",
-        observed,
-    )
+_HELD_COLUMNS = ("deliveries", "rows_in", "rows_valid", "rows_quarantined", "redacted")
+_SOURCE_COLUMNS = (
+    "source",
+    "deliveries",
+    "rows",
+    "valid",
+    "quarantined",
+    "redacted",
+    "new this run",
+    "status",
+)
+_CHECK_WORDS = {
+    "key_unique": "report ids that occur more than once",
+    "not_null": "required values missing",
+    "accepted_codes": "codes that are not in the code lists",
+    "completeness": "values left empty",
+    "volume_drop": "no reports this quarter, after reports in the two quarters before",
+}
 
 
-def run_markdown(summary: RunSummary, ran_on: str) -> str:
-    """Return the markdown summary of a quarterly run: sources, counts, findings and files."""
+def finding_sentence(finding: Finding, reference: Reference) -> str:
+    """Return a quality finding as a sentence a steward can act on."""
+    what = _CHECK_WORDS.get(finding.check, finding.check.replace("_", " "))
+    where = f" in {finding.column}" if finding.column else ""
+    if finding.municipality_code:
+        name = _municipality_name(reference, finding.municipality_code)
+        where += f" for {finding.municipality_code} {name}".rstrip()
+    observed = _observed_words(finding)
+    effect = "publication stopped" if finding.severity == "hard" else "published anyway"
+    return f"{what.capitalize()}{where}{observed} ({finding.severity}: {effect})."
+
+
+def _observed_words(finding: Finding) -> str:
+    if finding.observed is None:
+        return ""
+    if finding.check == "completeness":
+        return f": {finding.observed:.0%} of rows"
+    if finding.check == "volume_drop":
+        return f" ({finding.observed:g} reports the quarter before)"
+    return f": {finding.observed:g} rows"
+
+
+def run_markdown(
+    summary: RunSummary,
+    ran_on: str,
+    held: pl.DataFrame,
+    reference: Reference,
+    publish_url: str | None = None,
+) -> str:
+    """Return the markdown summary of a quarterly run: sources, counts, findings and files.
+
+    `held` is `quarter_sources`: what the warehouse holds for the quarter per source, so
+    that a re-run that found nothing new still shows what the brief rests on.
+    """
     read = len(summary.sources) - len(summary.failed_sources)
     published = "stopped by the quality gate" if summary.published_blocked else "published"
     facts = [
@@ -75,24 +136,23 @@ def run_markdown(summary: RunSummary, ran_on: str) -> str:
         ("Brief", published),
         ("Ran on", ran_on),
     ]
-    lines = [f"# Quarterly brief {summary.quarter}", "", *_table(("", ""), facts), ""]
+    lines = [f"# Quarterly brief {summary.quarter}", "", *_table(("run", "outcome"), facts), ""]
     lines += [f"- **attention:** {_cell(line)}" for line in attention_lines(summary)]
+    counts = {row["source_id"]: row for row in held.iter_rows(named=True)}
     lines += [
         "",
-        "## Sources",
+        f"## Sources: what the warehouse holds for {summary.quarter}",
         "",
-        *_table(_SOURCE_COLUMNS, [_source_row(s) for s in summary.sources]),
+        *_table(_SOURCE_COLUMNS, [_source_row(s, counts) for s in summary.sources]),
     ]
     if summary.findings:
-        header = ("check", "severity", "column", "municipality", "observed")
-        lines += [
-            "",
-            "## Quality findings",
-            "",
-            *_table(header, [_finding_row(f) for f in summary.findings]),
-        ]
+        lines += ["", "## Quality findings", ""]
+        lines += [f"- {_cell(finding_sentence(f, reference))}" for f in summary.findings]
     if summary.published:
-        files = [(_file_link(path), f"`{path}`") for path in summary.published]
+        files = [
+            (_file_link(path, summary.quarter, publish_url), f"`{path}`")
+            for path in summary.published
+        ]
         lines += ["", "## Published files", "", *_table(("file", "path"), files)]
     return "\n".join(lines) + "\n"
 

@@ -105,6 +105,21 @@ def attention_lines(summary: RunSummary) -> list[str]:
     return lines
 
 
+def attention_reasons(summary: RunSummary) -> list[str]:
+    """Return why the run needs the steward: failed sources, a stopped publication, owed mail.
+
+    Rows waiting for a corrected delivery are routine (the feedback files ask for them),
+    so they alone do not make a run need attention.
+    """
+    reasons = [f"source {s.source_id} failed: {s.error}" for s in summary.failed_sources]
+    if summary.published_blocked:
+        checks = ", ".join(sorted({finding.check for finding in summary.hard_findings}))
+        reasons.append(f"the quality gate stopped publication ({checks})")
+    if summary.unsent:
+        reasons.append(f"the brief is still owed to {len(summary.unsent)} recipients")
+    return reasons
+
+
 def summary_json(summary: RunSummary) -> str:
     """Return the run's counts as JSON for the run log (no rows, no free text)."""
     document = {

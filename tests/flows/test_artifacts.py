@@ -87,7 +87,7 @@ def test_the_summary_states_sources_counts_and_published_files(run: Run) -> None
     for source in ("851-csv", "240-xlsx", "148-json", "698-sql"):
         assert f"| {source} |" in markdown
     for path in run.summary.published:
-        assert path.resolve().as_uri() in markdown
+        assert f"| {path.name} | `{path.resolve()}` |" in markdown
 
 
 def test_the_quarantine_table_counts_the_open_rejections_per_delivering_municipality(

@@ -16,6 +16,7 @@ from prefect.utilities.callables import parameter_schema
 
 from demo.inbox import write_demo_inbox
 from flows.deployments import QUARTERLY_CRON, TIMEZONE, deployment_specs, deployments, flow_of
+from flows.form import municipality_codes
 from flows.quarterly import quarterly_brief
 from flows.steward import backfill, check_submissions, resend_brief
 from schemas.quarter import Quarter
@@ -43,6 +44,7 @@ def test_prefect_yaml_declares_the_four_deployments_in_one_work_pool() -> None:
     assert specs["quarterly-brief"]["parameters"] == {}  # the quarter is chosen when it runs
     for name, spec in specs.items():
         assert not spec.get("schedules") or name == "quarterly-brief"
+        assert "scheduled" not in spec["tags"], name  # ad hoc runs carry the deployment's tags
 
 
 def test_serve_offers_exactly_the_deployments_of_prefect_yaml() -> None:
@@ -88,32 +90,50 @@ def test_every_parameter_of_the_run_form_is_described(flow: object) -> None:
         assert len(field.get("description") or "") > 15, (flow.name, name)
 
 
-def test_the_quarter_field_accepts_only_yyyyqn() -> None:
-    quarter = parameter_schema(quarterly_brief).model_dump()["properties"]["quarter"]
+def test_no_field_of_any_run_form_can_be_none() -> None:
+    for flow in FLOWS:
+        for name, field in parameter_schema(flow).model_dump()["properties"].items():
+            assert "anyOf" not in field, (flow.name, name)  # Prefect's UI shows a type toggle
+            assert field.get("default", "") is not None, (flow.name, name)
 
-    (text,) = [choice for choice in quarter["anyOf"] if choice.get("type") == "string"]
-    assert text["pattern"] == r"^\d{4}Q[1-4]$"
-    assert quarterly_brief.validate_parameters({"quarter": "2026Q3"})["quarter"] == "2026Q3"
+
+def test_a_bad_quarter_is_refused_naming_the_format_and_empty_means_the_latest() -> None:
+    assert quarterly_brief.validate_parameters({"quarter": " 2026q3"})["quarter"] == "2026Q3"
+    assert quarterly_brief.validate_parameters({})["quarter"] == ""
     for wrong in ("2026Q5", "2026-3", "26Q1"):
-        with pytest.raises(ParameterTypeError):
+        with pytest.raises(ParameterTypeError, match="give the quarter as YYYYQn"):
             quarterly_brief.validate_parameters({"quarter": wrong})
+    with pytest.raises(ParameterTypeError, match="a quarter is needed: give the quarter as YYYYQn"):
+        backfill.validate_parameters({"first": "", "last": "2026Q3"})
 
 
-def test_the_municipalities_field_offers_the_21_reference_codes() -> None:
+def test_the_municipalities_are_picked_by_code_and_name() -> None:
     field = parameter_schema(quarterly_brief).model_dump()["properties"]["municipalities"]
+    reference = load_reference()
 
-    (codes,) = [choice for choice in field["anyOf"] if choice.get("type") == "array"]
-    assert codes["items"]["enum"] == load_reference().municipality_codes
-    assert len(codes["items"]["enum"]) == 21
+    assert field["default"] == []
+    assert field["items"]["enum"] == [
+        f"{code} {reference.municipality_name(code)}" for code in reference.municipality_codes
+    ]
+    assert "698 Rovaniemi" in field["items"]["enum"]
+    chosen = quarterly_brief.validate_parameters({"municipalities": ["698", "851 Tornio"]})
+    assert chosen["municipalities"] == ("698 Rovaniemi", "851 Tornio")
+    assert municipality_codes(chosen["municipalities"]) == ["698", "851"]
+    assert municipality_codes(()) is None
     with pytest.raises(ParameterTypeError):
         quarterly_brief.validate_parameters({"municipalities": ["999"]})
+
+
+def test_descriptions_render_as_written_in_both_uis() -> None:
+    for flow in FLOWS:
+        for name, field in parameter_schema(flow).model_dump()["properties"].items():
+            assert not {"<", ">"} & set(field["description"]), (flow.name, name)
 
 
 def test_backfill_needs_both_ends_of_its_range() -> None:
     schema = parameter_schema(backfill).model_dump()
 
     assert schema["required"] == ["first", "last"]
-    assert schema["properties"]["first"]["pattern"] == r"^\d{4}Q[1-4]$"
 
 
 def test_flags_and_waiting_have_typed_defaults() -> None:
@@ -148,7 +168,7 @@ def test_a_process_worker_runs_the_deployed_quarterly_brief(tmp_path: Path) -> N
             "-p",
             f'out_dir="{out}"',
             "-p",
-            'municipalities=["851", "240", "148", "698"]',
+            'municipalities=["851 Tornio", "240 Kemi", "148 Inari", "698 Rovaniemi"]',
             "-p",
             "send=false",
         )

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prefect.client.schemas.objects import StateType
+from prefect.states import State
+from pypdf import PdfReader
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -61,14 +64,37 @@ def _write_inbox(root: Path) -> Path:
     return sources
 
 
-def _run(sources: Path, db_url: str, out_dir: Path, send: bool = False) -> RunSummary:
+def _run_state(sources: Path, db_url: str, out_dir: Path, send: bool = False) -> State:
     from flows.quarterly import quarterly_brief
 
     os.environ["RAPORTTI_DB_URL"] = db_url
     try:
-        return quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=out_dir, send=send)
+        return quarterly_brief(
+            quarter=QUARTER, sources_file=sources, out_dir=out_dir, send=send, return_state=True
+        )
     finally:
         os.environ.pop("RAPORTTI_DB_URL")
+
+
+def _run(sources: Path, db_url: str, out_dir: Path, send: bool = False) -> RunSummary:
+    return _run_state(sources, db_url, out_dir, send).result(raise_on_failure=False)
+
+
+def _task_run_names(state: State) -> set[str]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {run.name for run in runs}
+
+
+def _page_texts(path: Path) -> list[str]:
+    """Return each page's text of a PDF, whitespace collapsed."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
 
 
 @pytest.fixture
@@ -80,9 +106,14 @@ def inbox(tmp_path: Path, prefect_server: None) -> Path:
 def test_a_failed_source_does_not_stop_the_others_and_is_named(
     inbox: Path, tmp_path: Path, sqlite_url: str
 ) -> None:
-    summary = _run(inbox, sqlite_url, tmp_path / "out")
+    state = _run_state(inbox, sqlite_url, tmp_path / "out")
+    summary = state.result(raise_on_failure=False)
 
+    assert (state.type, state.name) == (StateType.FAILED, "Needs attention")
+    assert state.message.startswith(f"{QUARTER} needs attention: source 698-sql failed: ")
+    assert "RAPORTTI_TEST_UNSET_ROVANIEMI_DB is not set" in state.message
     assert [s.source_id for s in summary.failed_sources] == ["698-sql"]
+    assert _task_run_names(state) >= {"ingest 698 Rovaniemi (sql)", "ingest 851 Tornio (csv)"}
     assert summary.valid_reports == 13
     assert exit_status(summary) == 1
     assert any(
@@ -92,13 +123,11 @@ def test_a_failed_source_does_not_stop_the_others_and_is_named(
     published = tmp_path / "out" / QUARTER
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["failed_sources"] == ["698-sql"]
-    brief = subprocess.run(
-        ["pdftotext", str(published / "brief-en.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "Rovaniemi" in brief
+    cover, *_ = _page_texts(published / "brief-en.pdf")
+    assert "could not be read in this run and are missing from the figures: Rovaniemi." in cover
+    assert "The data is incomplete: the reports of Rovaniemi could not be read;" in cover
+    (kansi, *_) = _page_texts(published / "brief-fi.pdf")
+    assert "eivätkä ne ole luvuissa: Rovaniemi." in kansi
 
 
 def test_a_row_naming_another_municipality_is_counted_in_the_brief_where_its_feedback_goes(
@@ -134,8 +163,11 @@ def test_a_hard_quality_finding_stops_publication(
             text("update report set theme = 'not_a_theme' where report_id = '851-0'")
         )
 
-    summary = _run(inbox, sqlite_url, tmp_path / "second")
+    state = _run_state(inbox, sqlite_url, tmp_path / "second")
+    summary = state.result(raise_on_failure=False)
 
+    assert state.name == "Needs attention"
+    assert "the quality gate stopped publication (" in state.message
     assert summary.published_blocked
     assert not (tmp_path / "second" / QUARTER / "brief-fi.pdf").exists()
     assert exit_status(summary) == 1

@@ -27,8 +27,8 @@ from sqlalchemy import text
 import flows.lock as lock
 import flows.steps as steps
 from demo.inbox import DemoInbox, write_demo_inbox
+from flows.form import MUNICIPALITY_CODES
 from flows.lock import QuarterBusy, holder_is_gone, quarter_lock, source_lock
-from flows.quarterly import MUNICIPALITY_CODES
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.warehouse.connection import connect_warehouse
@@ -281,7 +281,7 @@ def _ingest_states(flow_run_id: object) -> list[str]:
         runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
         )
-    return [run.state.name for run in runs if run.name.startswith("ingest-source")]
+    return [run.state.name for run in runs if run.name.startswith("ingest ")]
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from demo.inbox import write_demo_inbox
+from flows.form import CODE_LABELS
 from schemas.quarter import Quarter
 from tasks.warehouse.connection import connect_warehouse
 from tests.conftest import fresh_pg_database
@@ -55,7 +56,7 @@ def _start_runs(server: object, inbox: object, out: Path) -> list[str]:
                     "quarter": quarter,
                     "sources_file": str(inbox.sources_file),
                     "out_dir": str(out),
-                    "municipalities": SMALL,
+                    "municipalities": [CODE_LABELS[code] for code in SMALL],
                     "send": False,
                 }
             },

@@ -14,6 +14,7 @@ from tasks.intake.dry_run import WaitingDeliveries, rejected_rows_by_rule
 from tasks.intake.redact import RedactionCounts
 from tasks.run.artifacts import (
     quarantine_by_municipality,
+    quarter_sources,
     run_markdown,
     submissions_by_municipality,
     submissions_markdown,
@@ -59,31 +60,91 @@ def _summary(**overrides: object) -> RunSummary:
     return RunSummary(**(values | overrides))
 
 
+REFERENCE = load_reference()
+HELD = pl.DataFrame(
+    {
+        "source_id": ["851-csv", "851-csv", "240-xlsx"],
+        "rows_in": [10, 5, 7],
+        "rows_valid": [8, 5, 7],
+        "rows_quarantined": [2, 0, 0],
+        "redacted_identity_codes": [1, 0, 0],
+        "redacted_phones": [1, 1, 0],
+        "redacted_emails": [0, 0, 0],
+    }
+)
+
+
+def _markdown(summary: RunSummary, publish_url: str | None = None) -> str:
+    return run_markdown(
+        summary, "host-1 (worker w1)", quarter_sources(HELD), REFERENCE, publish_url
+    )
+
+
 def test_run_markdown_states_the_quarter_counts_failures_findings_and_files() -> None:
-    markdown = run_markdown(_summary(), "host-1 (worker w1)")
+    markdown = _markdown(_summary())
 
     assert markdown.startswith("# Quarterly brief 2026Q2")
+    assert "| run | outcome |" in markdown
+    assert "|  |  |" not in markdown
     assert "| Sources read | 1 of 2 |" in markdown
     assert "| Sources failed | 698-sql |" in markdown
     assert "| Rows quarantined this run | 2 |" in markdown
     assert "| Redacted identity codes, phones and e-mails | 2 |" in markdown
-    assert "| volume_drop | soft |  | 851 | 0.4 |" in markdown
-    assert "[brief-fi.pdf](file:///srv/out/2026Q2/brief-fi.pdf)" in markdown
+    assert "| brief-fi.pdf | `/srv/out/2026Q2/brief-fi.pdf` |" in markdown
+    assert "file://" not in markdown
     assert "host-1 (worker w1)" in markdown
 
 
+def test_the_source_table_shows_what_the_warehouse_holds_for_the_quarter() -> None:
+    rerun = _summary(sources=[SourceOutcome("851-csv", "851"), SourceOutcome("240-xlsx", "240")])
+
+    markdown = _markdown(rerun)
+
+    assert "## Sources: what the warehouse holds for 2026Q2" in markdown
+    assert "| 851-csv | 2 | 15 | 13 | 2 | 3 | 0 | ok |" in markdown
+    assert "| 240-xlsx | 1 | 7 | 7 | 0 | 0 | 0 | ok |" in markdown
+
+
+def test_findings_are_sentences() -> None:
+    findings = [
+        Finding("volume_drop", "soft", None, "273", 1.0),
+        Finding("completeness", "soft", "clients_affected", None, 0.62),
+        Finding("accepted_codes", "hard", "theme", None, 3.0),
+    ]
+
+    markdown = _markdown(_summary(findings=findings))
+
+    assert (
+        "- No reports this quarter, after reports in the two quarters before for 273 Kolari "
+        "(1 reports the quarter before) (soft: published anyway)."
+    ) in markdown
+    assert "- Values left empty in clients_affected: 62% of rows (soft: published anyway)." in (
+        markdown
+    )
+    assert (
+        "- Codes that are not in the code lists in theme: 3 rows (hard: publication stopped)."
+        in (markdown)
+    )
+
+
+def test_published_files_link_to_the_publication_folders_web_address() -> None:
+    markdown = _markdown(_summary(), publish_url="https://intra.lapha.fi/raportti/")
+
+    assert "[brief-fi.pdf](https://intra.lapha.fi/raportti/2026Q2/brief-fi.pdf)" in markdown
+
+
 def test_a_pipe_in_an_error_message_does_not_break_the_table() -> None:
-    markdown = run_markdown(_summary(), "here")
+    markdown = _markdown(_summary())
 
     failed_row = next(line for line in markdown.splitlines() if line.startswith("| 698-sql"))
     assert "cannot read \\| the database" in failed_row
-    assert failed_row.count(" | ") == 6
+    assert failed_row.count(" | ") == 7
 
 
 def test_run_markdown_says_when_the_quality_gate_stopped_publication() -> None:
     summary = _summary(published=[], published_blocked=True)
 
-    assert "| Brief | stopped by the quality gate |" in run_markdown(summary, "here")
+    assert "| Brief | stopped by the quality gate |" in _markdown(summary)
 
 
 def test_quarantine_table_counts_distinct_rows_per_municipality_by_rule() -> None:
