@@ -55,6 +55,7 @@ from tasks.outward.publish import (
     rejected_rows_per_municipality,
     write_published_quarter,
 )
+from tasks.outward.response_sheets import is_response_sheet
 from tasks.outward.send import brief_version, send_brief, smtp_config
 from tasks.run.summary import EXIT_OK, RunSummary, exit_status, summary_json
 from tasks.warehouse.connection import connect_warehouse
@@ -351,6 +352,7 @@ def publish(
     rejections: pl.DataFrame,
     sources: SourcesConfig,
     outcomes: list[SourceOutcome],
+    followup: dict[str, bytes] | None = None,
 ) -> list[Path]:
     """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`.
 
@@ -372,9 +374,11 @@ def publish(
         statuses,
         figures.valid_reports,
         briefs,
+        followup,
     )
     if settings.publish_dir:
-        copy_to_publication(files, settings.publish_dir, str(quarter))
+        public = [path for path in files if not is_response_sheet(path)]
+        copy_to_publication(public, settings.publish_dir, str(quarter))
     get_run_logger().info("published %s files under %s", len(files), out_dir)
     return files
 

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     smtp_password_block: str | None = Field(None, description="Prefect Secret block name")
     mail_from: str = Field("raportti@lapha.fi", description="Sender address of the briefs")
     mail_to: list[str] = Field(default_factory=list, description="Distribution list")
+    response_mail_to: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Response-sheet addressees: municipality code or level -> addresses (JSON)",
+    )
+    feedback_mail_to: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Each municipality's contact list for its feedback digest (JSON)",
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""

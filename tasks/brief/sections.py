@@ -28,6 +28,7 @@ from tasks.brief.charts import (
     trend_chart,
 )
 from tasks.brief.facts import BriefFacts, Count
+from tasks.brief.followup import followup_section
 from tasks.brief.markup import (
     bold_markup,
     count_markup,
@@ -523,6 +524,7 @@ def brief_story(facts: BriefFacts, lang: str) -> list[Flowable]:
         *subregion_table(facts, lang),
         *target_group_section(facts, lang),
         *proposals_section(facts, lang),
+        *followup_section(facts, lang),
         *data_quality_section(facts, lang),
         *method_note(facts, lang),
     ]
