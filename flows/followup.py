@@ -19,9 +19,10 @@ from tasks.brief.facts import BriefFacts
 from tasks.brief.followup_facts import followup_facts
 from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 from tasks.outward.digest import write_digests
+from tasks.outward.followup_mail import followup_parcels, send_parcels
 from tasks.outward.response_feedback import write_response_feedback
-from tasks.outward.response_sheets import followup_files, is_response_sheet
-from tasks.outward.send import brief_version, send_brief, smtp_config
+from tasks.outward.response_sheets import followup_files
+from tasks.outward.send import smtp_config
 from tasks.warehouse.connection import connect_warehouse
 from tasks.warehouse.proposals import (
     ResponsesOutcome,
@@ -114,43 +115,12 @@ def send_follow_up(
     config = smtp_config(settings)
     if config is None:
         return []
-    engine = connect_warehouse(settings.warehouse_url())
-    briefs = [path for path in files if path.suffix == ".pdf" and path.parent.name == str(quarter)]
-    owed: list[str] = []
-    parcels = [
-        (f"{quarter}/responses/{p.stem}", [p, *briefs], settings.response_mail_to.get(p.stem, []))
-        for p in files
-        if is_response_sheet(p)
-    ] + [
-        (f"{quarter}/digest/{p.stem}", [p], settings.feedback_mail_to.get(p.stem.split("-")[0], []))
-        for p in digests
-    ]
-    for ledger_key, attachments, recipients in parcels:
-        if not recipients:
-            continue
-        subject, body = _mail_text(quarter, ledger_key)
-        outcome = send_brief(
-            engine, config, ledger_key, brief_version(attachments), attachments, recipients,
-            subject, body,
-        )  # fmt: skip
-        owed += sorted(outcome.failed)
-    return owed
-
-
-def _mail_text(quarter: Quarter, ledger_key: str) -> tuple[str, str]:
-    if "/digest/" in ledger_key:
-        return (
-            f"Sosiaalisen raportoinnin palautekooste {quarter}",
-            "Liitteenä kuntanne ammattilaisten sosiaalisten raporttien koonti ja se, mitä "
-            "niiden ehdotuksille on tapahtunut. Koontia ei julkaista.\n",
-        )
-    return (
-        f"Ehdotukset vastattavaksi {quarter} / Förslag att besvara / Proposals to answer",
-        "Liitteenä teille osoitetut avoimet ehdotukset. Täyttäkää sarakkeet tila, päätös, "
-        "päätöspäivä, vastaus ja vastaajan_rooli ja palauttakaa taulukko.\n"
-        "Attached: the open proposals addressed to you, with the brief. Fill in the status, "
-        "decision, decision date, response and responder role columns and return the sheet.\n",
+    parcels = followup_parcels(
+        str(quarter), files, digests, settings.response_mail_to, settings.feedback_mail_to
     )
+    failed = send_parcels(connect_warehouse(settings.warehouse_url()), config, parcels)
+    get_run_logger().info("follow-up mail: %s messages, %s failed", len(parcels), len(failed))
+    return failed
 
 
 @flow(name="collect-responses", description="Store the filled response sheets of the drop.")
