@@ -19,7 +19,7 @@ from tasks.brief.facts import BriefFacts
 from tasks.brief.followup_facts import followup_facts
 from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 from tasks.outward.digest import write_digests
-from tasks.outward.followup_mail import followup_parcels, send_parcels
+from tasks.outward.followup_mail import feedback_parcels, followup_parcels, send_parcels
 from tasks.outward.response_feedback import write_response_feedback
 from tasks.outward.response_sheets import followup_files
 from tasks.outward.send import smtp_config
@@ -53,7 +53,10 @@ def collect_responses(settings: Settings, sources: SourcesConfig) -> list[Respon
         ingest_responses(source, sources.base_dir, engine, datetime.now(UTC))
         for source in sources.responses
     ]
-    write_response_feedback(settings.out_dir, read_response_rejections(engine))
+    feedback = write_response_feedback(settings.out_dir, read_response_rejections(engine))
+    config = smtp_config(settings)
+    if config is not None:
+        send_parcels(engine, config, feedback_parcels(feedback, settings.response_mail_to))
     logger = get_run_logger()
     for outcome in outcomes:
         logger.info(

@@ -94,3 +94,32 @@ def send_parcels(engine: Engine, config: SmtpConfig, parcels: list[Parcel]) -> l
         )
         failed += sorted(outcome.failed)
     return failed
+
+
+FEEDBACK_SUBJECT = "Palautettujen vastausten virheet: {name}"
+FEEDBACK_BODY = (
+    "Osaa palauttamanne vastaustaulukon riveistä ei voitu tallentaa. Liitteessä on kunkin "
+    "rivin numero, kenttä ja syy. Korjatkaa rivit ja palauttakaa ne uudelleen.\n"
+)
+
+
+def sender_of(stem: str, sheet_lists: dict[str, list[str]]) -> str | None:
+    """Return the addressee a returned sheet came from: the known one its name ends with."""
+    for addressee in sorted(sheet_lists, key=len, reverse=True):
+        if stem == addressee or stem.endswith((f"-{addressee}", f"_{addressee}")):
+            return addressee
+    return None
+
+
+def feedback_parcels(feedback: list[Path], sheet_lists: dict[str, list[str]]) -> list[Parcel]:
+    """Return each returned sheet's rejected lines as a message to the addressee who sent it."""
+    parcels = []
+    for path in sorted(feedback):
+        sender = sender_of(path.stem, sheet_lists)
+        if sender is not None:
+            subject = FEEDBACK_SUBJECT.format(name=path.stem)
+            parcels.append(
+                Parcel(f"responses-feedback/{path.stem}", [path], sheet_lists[sender], subject,
+                       FEEDBACK_BODY)
+            )  # fmt: skip
+    return parcels

@@ -26,7 +26,9 @@ def test_check_of_a_response_sheet_names_file_row_field_and_reason(tmp_path: Pat
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     result = runner.invoke(app, ["check", str(sheet), "--responses", "--db", db_url])
-    finnish = runner.invoke(app, ["check", str(sheet), "--responses", "--db", db_url, "--lang", "fi"])
+    finnish = runner.invoke(
+        app, ["check", str(sheet), "--responses", "--db", db_url, "--lang", "fi"]
+    )
 
     assert result.exit_code == 1
     assert result.output.strip() == (
