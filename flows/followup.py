@@ -141,6 +141,5 @@ def collect_responses_flow(
     """
     settings = Settings(out_dir=out_dir, sources_file=sources_file)
     sources = load_sources(settings.sources_file, settings.reference().municipality_codes)
-    register_proposals(connect_warehouse(settings.warehouse_url()))
     outcomes = collect_responses(settings, sources)
     return sum(outcome.rows_valid for outcome in outcomes)
