@@ -1,5 +1,8 @@
-"""Proposal follow-up: responses in (weekly `collect-responses`), the follow-up of a quarter,
-response sheets and feedback digests out. Thin Prefect steps over `tasks/`."""
+"""Proposal follow-up as thin Prefect steps over `tasks/`.
+
+Responses in (the weekly `collect-responses` flow, and each quarterly run), the follow-up
+of a quarter, response sheets and feedback digests out.
+"""
 
 from __future__ import annotations
 

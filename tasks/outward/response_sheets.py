@@ -25,7 +25,6 @@ from schemas.responses import (
     SHEET_FIELDS,
     SHEET_HEADERS_FI,
     STATUS_LABELS_FI,
-    addressee_of,
 )
 from tasks.shared.files import OWNER_ONLY_FILE_MODE, write_file_atomically
 
@@ -36,10 +35,8 @@ _LAST_ROW = 1_048_575
 
 def open_proposals(states: pl.DataFrame) -> pl.DataFrame:
     """Return the proposals still open (no final status), with whom each sheet line goes to."""
-    addressee = pl.struct("addressee_level", "municipality_code").map_elements(
-        lambda key: addressee_of(key["addressee_level"], key["municipality_code"]),
-        return_dtype=pl.String,
-    )
+    is_municipality = pl.col("addressee_level") == "municipality"
+    addressee = pl.when(is_municipality).then("municipality_code").otherwise("addressee_level")
     return (
         states.filter(~pl.col("status").is_in(CLOSED_STATUSES))
         .with_columns(addressee.alias("addressee"))
