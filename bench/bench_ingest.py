@@ -1,7 +1,7 @@
 """Benchmark: 1,000,000 social reports from a CSV drop and from PostgreSQL into the warehouse.
 
 Run: `.venv/bin/python bench/bench_ingest.py [rows]`. Times the per-source step of
-`tasks.ingest.ingest_source` (extract: list and read the delivery; then
+`tasks.warehouse.ingest.ingest_source` (extract: list and read the delivery; then
 `ingest_delivery`: parse, and redact, validate and bulk-load slice by slice, overlapped,
 in one transaction) for each source (CSV file drop, PostgreSQL database) into each
 warehouse (SQLite file, PostgreSQL), each in a fresh process, and prints seconds per

@@ -16,7 +16,7 @@ from schemas.fields import ADDRESSEE_LEVELS, REPORT_DTYPES, REPORT_TYPES, URGENC
 from schemas.findings import Finding
 from schemas.quarter import Quarter
 from schemas.reference import Reference, load_reference
-from tasks.brief.quotes import quotable_proposals
+from tasks.brief.quotes import place_names, quotable_proposals
 
 QUARTER = Quarter(2026, 3)
 REFERENCE = load_reference()
@@ -239,7 +239,7 @@ def quarter_inputs(
         "trends": synthetic_trends(cells),
         "mentions": synthetic_mentions(reports),
         "mix": synthetic_mix(reports),
-        "quotes": quotable_proposals(reports),
+        "quotes": quotable_proposals(reports, place_names(reference)),
         "findings": [
             Finding("volume_drop", "soft", None, "273", 3.0),
             Finding("completeness", "soft", "clients_affected", None, 0.62),

@@ -16,6 +16,8 @@ from rich.table import Table
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from schemas.settings import Settings
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -91,19 +93,19 @@ def _quarter_text(quarter: str | None) -> str | None:
     return None
 
 
-def _use_warehouse(db: str | None) -> None:
-    """Point this process (not the flow's parameters, which Prefect stores) at the warehouse."""
-    if db:
-        os.environ["RAPORTTI_DB_URL"] = db
-
-
-def _warehouse() -> Engine:
-    """Return the warehouse of this process; a warehouse newer than this code is one line."""
+def _settings(db: str | None = None) -> Settings:
+    """Return this command's settings, built once: the environment's, with --db on top."""
     from schemas.settings import Settings
+
+    return Settings(db_url=db) if db else Settings()
+
+
+def _warehouse(settings: Settings) -> Engine:
+    """Return the warehouse of `settings`; a warehouse newer than this code is one line."""
     from tasks.warehouse.connection import WarehouseTooNew, connect_warehouse
 
     try:
-        return connect_warehouse(Settings().warehouse_url())
+        return connect_warehouse(settings.warehouse_url())
     except WarehouseTooNew as error:
         fail(error.message, error.fix)
 
@@ -113,10 +115,8 @@ def _require_sources_file(sources: Path) -> None:
         fail(f"{sources}: no such sources file", "give its path with --sources FILE")
 
 
-def _require_known_municipalities(codes: list[str] | None) -> None:
-    from schemas.settings import Settings
-
-    known = Settings().reference().municipality_codes
+def _require_known_municipalities(codes: list[str] | None, settings: Settings) -> None:
+    known = settings.reference().municipality_codes
     for code in codes or []:
         if code not in known:
             fail(
@@ -124,21 +124,23 @@ def _require_known_municipalities(codes: list[str] | None) -> None:
             )
 
 
-def _run_flow(flow: object, verbose: bool, sources: Path, **parameters: object) -> object:
-    """Run a flow in this process with progress lines; turn a failure into one line and exit."""
+def _run_flow(
+    flow: object, verbose: bool, sources: Path, settings: Settings, **parameters: object
+) -> object:
+    """Run a flow in this process on `settings`, with progress lines; a failure is one line."""
     from rich.markup import escape
 
+    from flows.steps import flows_run_on
     from flows.terminal import explanation, live_progress
-    from schemas.settings import Settings
 
     try:
-        with live_progress(errors, verbose):
+        with live_progress(errors, verbose), flows_run_on(settings):
             state = flow(**parameters, return_state=True)  # type: ignore[operator]
         outcome = state.result(raise_on_failure=False)
     except Exception as error:  # noqa: BLE001 - e.g. no Prefect server: explained below
         outcome = error
     if isinstance(outcome, BaseException):
-        explained = explanation(outcome, Settings().warehouse_url(), str(sources))
+        explained = explanation(outcome, settings.warehouse_url(), str(sources))
         fail(escape(explained.message), escape(explained.fix), explained.code)
     return outcome
 
@@ -170,14 +172,15 @@ def run(
     send = _send_choice(send, deliver)
     quarter_text = _quarter_text(quarter)
     _require_sources_file(sources)
-    _require_known_municipalities(municipality)
-    _use_warehouse(db)
+    settings = _settings(db)
+    _require_known_municipalities(municipality, settings)
     from flows.quarterly import quarterly_brief
 
     summary = _run_flow(
         quarterly_brief,
         verbose,
         sources,
+        settings,
         quarter=quarter_text,
         sources_file=sources,
         out_dir=out,
@@ -230,8 +233,8 @@ def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> No
     demo_dir = out / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
     inbox = write_demo_inbox(demo_dir, quarter)
-    os.environ.update(inbox.environment)
-    os.environ["RAPORTTI_DB_URL"] = f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}"
+    os.environ.update(inbox.environment)  # as an operator would: the SQL source's URL variable
+    settings = _settings(f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}")
     console.print(f"demo inbox for {quarter} written to {demo_dir}")
     from flows.quarterly import quarterly_brief
 
@@ -239,6 +242,7 @@ def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> No
         quarterly_brief,
         verbose,
         inbox.sources_file,
+        settings,
         quarter=str(quarter),
         sources_file=inbox.sources_file,
         out_dir=out,
@@ -291,19 +295,19 @@ def check(
     A response sheet is checked against the warehouse's proposals:
     raportti check responses/698.xlsx --responses [--db URL]
     """
-    from schemas.settings import Settings
     from tasks.intake.dry_run import validate_files
 
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
+    settings = _settings(db)
     if responses:
-        _check_response_sheets(files, db, lang, encoding)
+        _check_response_sheets(files, lang, encoding, settings)
     if municipality is None:
         fail(
             "--municipality is missing", "name the delivering municipality, e.g. --municipality 851"
         )
-    _require_known_municipalities([municipality])
-    outcome = validate_files(files, municipality, lang, encoding, Settings().reference())
+    _require_known_municipalities([municipality], settings)
+    outcome = validate_files(files, municipality, lang, encoding, settings.reference())
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:
@@ -312,15 +316,13 @@ def check(
 
 
 def _check_response_sheets(
-    files: list[Path], db: str | None, lang: str, encoding: str | None
+    files: list[Path], lang: str, encoding: str | None, settings: Settings
 ) -> None:
     """Validate response sheets against the stored proposals; exit with the check's status."""
-    from schemas.settings import Settings
     from tasks.intake.responses import validate_response_files
-    from tasks.warehouse.connection import connect_warehouse
     from tasks.warehouse.proposals import read_proposal_keys, register_proposals
 
-    engine = connect_warehouse(db or Settings().warehouse_url())
+    engine = _warehouse(settings)
     register_proposals(engine)
     outcome = validate_response_files(files, read_proposal_keys(engine), lang, encoding)
     for line in outcome.lines:
@@ -350,13 +352,13 @@ def backfill(
     if first_text > last_text:
         fail(f"--from {first_text} is after --to {last_text}", "swap the two quarters")
     _require_sources_file(sources)
-    _use_warehouse(db)
     from flows.steward import backfill as backfill_flow
 
     summaries = _run_flow(
         backfill_flow,
         verbose,
         sources,
+        _settings(db),
         first=first_text,
         last=last_text,
         sources_file=sources,
@@ -382,10 +384,11 @@ def resend(
     quarter_text = _quarter_text(quarter)
     if not (out / quarter_text / "brief-fi.pdf").is_file():
         fail(f"no published brief for {quarter_text} under {out}", "run 'raportti run' first")
-    _use_warehouse(db)
+    from flows.steps import flows_run_on
     from flows.steward import resend_brief
 
-    owed = resend_brief(quarter=quarter_text, out_dir=out, owed_only=owed_only)
+    with flows_run_on(_settings(db)):
+        owed = resend_brief(quarter=quarter_text, out_dir=out, owed_only=owed_only)
     for recipient in owed:
         console.print(f"[yellow]still owed:[/] {recipient}", highlight=False)
     console.print("every recipient has the brief" if not owed else f"{len(owed)} still owed")
@@ -455,11 +458,10 @@ def status(
 
     Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
     """
-    _use_warehouse(db)
     from tasks.warehouse.runlog import read_runs
 
     columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
-    runs = read_runs(_warehouse(), limit)
+    runs = read_runs(_warehouse(_settings(db)), limit)
     table = Table(title="latest runs (warehouse run log)")
     for column in columns:
         table.add_column(column)
@@ -504,11 +506,11 @@ def lineage(
     Example: raportti lineage --quarter 2026Q3 --area 191 --theme debt
     """
     quarter_text = _quarter_text(quarter)
-    _use_warehouse(db)
     from schemas.quarter import Quarter
     from tasks.warehouse.lineage import read_cell_lineage
 
-    keys = read_cell_lineage(_warehouse(), Quarter.parse(quarter_text), area, theme, target_group)
+    engine = _warehouse(_settings(db))
+    keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
         typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")
@@ -534,11 +536,10 @@ def landed(
     prefix = sha256.lower()
     if not re.fullmatch(r"[0-9a-f]{1,64}", prefix):
         fail(f"{sha256!r} is not a sha256", "give its hex digits, as manifest.json shows them")
-    _use_warehouse(db)
     from tasks.shared.files import OWNER_ONLY_FILE_MODE, write_file_atomically
     from tasks.warehouse.reads import LandedContentMismatch, read_landed_content
 
-    engine = _warehouse()
+    engine = _warehouse(_settings(db))
     full = _one_landed_hash(engine, prefix)
     try:
         content = read_landed_content(engine, full)

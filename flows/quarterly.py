@@ -19,7 +19,6 @@ from flows.followup import (
 from flows.lock import quarter_lock
 from flows.steps import (
     aggregate_quarter,
-    blocks_publication,
     check_quality,
     choose_quarter,
     compose_brief,
@@ -36,6 +35,7 @@ from flows.steps import (
     summarize,
 )
 from schemas.reference import load_reference
+from tasks.figures.quality import blocks_publication
 from tasks.run.summary import RunSummary
 
 QuarterText = Annotated[

@@ -58,7 +58,7 @@ def resend_brief(
     Returns:
         The recipients still owed the brief.
     """
-    return resend_briefs(quarter, out_dir, again=not owed_only)
+    return resend_briefs(run_settings(out_dir), quarter, again=not owed_only)
 
 
 @task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
@@ -95,7 +95,7 @@ def check_submissions(
     Returns:
         Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
     """
-    settings = run_settings(Settings().out_dir, sources_file)
+    settings = run_settings(None, sources_file)
     sources = read_sources(
         settings.sources_file, municipalities, settings.reference().municipality_codes
     )

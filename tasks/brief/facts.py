@@ -8,10 +8,11 @@ from datetime import date
 
 import polars as pl
 
+from schemas.cells import DEFAULT_THRESHOLD, TREND_QUARTERS
 from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.findings import Finding
 from schemas.quarter import Quarter
-from schemas.reference import LANGUAGES, Reference
+from schemas.reference import LANGUAGES, REGION_CODE, Reference
 from tasks.brief.followup_facts import FollowupFacts
 from tasks.brief.quotes import QUOTE_SCHEMA
 from tasks.brief.text import (
@@ -26,7 +27,6 @@ MIX_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "report_type": REPORT_TYPES,
     "addressee_level": ADDRESSEE_LEVELS,
 }
-TREND_QUARTERS = 8
 TREND_THEMES = 5
 
 
@@ -173,13 +173,13 @@ def _theme_figures(
         figures.append(
             ThemeFigures(
                 theme=code,
-                reports=_count(index, "region", "19", code),
+                reports=_count(index, "region", REGION_CODE, code),
                 previous=_trend_count(rows.get((str(quarter.previous()), code))),
                 change_prev=now.get("change_prev"),  # type: ignore[arg-type]
                 change_year=now.get("change_year"),  # type: ignore[arg-type]
                 status=now.get("status"),  # type: ignore[arg-type]
                 mentions=mentioned.get(code, 0),
-                clients_affected=index.get(("region", "19", code, "all"), (0, 0))[1],
+                clients_affected=index.get(("region", REGION_CODE, code, "all"), (0, 0))[1],
             )
         )
     order = {code: rank for rank, code in enumerate(codes)}
@@ -244,7 +244,7 @@ def _mostly_hidden(counts: Iterable[Count]) -> bool:
 
 def _group_counts(index: Cells, codes: list[str]) -> tuple[tuple[str, Count], ...]:
     """Return the region's counts by target group, largest first."""
-    counts = [(code, _count(index, "region", "19", "all", code)) for code in codes]
+    counts = [(code, _count(index, "region", REGION_CODE, "all", code)) for code in codes]
     return tuple(sorted(counts, key=lambda pair: (*_size_key(pair[1]), codes.index(pair[0]))))
 
 
@@ -307,7 +307,7 @@ def brief_facts(
     failed_municipalities: Sequence[str],
     rejected: pl.DataFrame,
     reference: Reference,
-    threshold: int = 5,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> BriefFacts:
     """Return what the brief says about a quarter, from its published figures.
 
@@ -338,9 +338,9 @@ def brief_facts(
         quarter=str(q),
         trend_quarters=quarters,
         threshold=threshold,
-        total=_count(index, "region", "19"),
+        total=_count(index, "region", REGION_CODE),
         previous_total=_previous_total(q, trends, themes),
-        clients_affected=index.get(("region", "19", "all", "all"), (0, 0))[1],
+        clients_affected=index.get(("region", REGION_CODE, "all", "all"), (0, 0))[1],
         municipality_count=len(reference.municipality_codes),
         themes=themes,
         trend_series=_trend_series(quarters, themes, trends),

@@ -9,7 +9,7 @@ from functools import cache
 import polars as pl
 
 from schemas.fields import ADDRESSEE_LEVELS
-from schemas.reference import Reference, load_reference
+from schemas.reference import Reference
 from tasks.intake.redact import REDACTED, redact_text
 
 QUOTE_SCHEMA = {"theme": pl.String(), "addressee_level": pl.String(), "text": pl.String()}
@@ -71,9 +71,9 @@ def _has_words(quote: str) -> bool:
 
 def quotable_proposals(
     reports: pl.DataFrame,
+    place_names: Sequence[str],
     max_per_theme: int = 2,
     max_chars: int = 300,
-    place_names: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Return the proposals the brief may quote: consented, redacted, shortened, a few per theme.
 
@@ -81,13 +81,14 @@ def quotable_proposals(
         reports: the quarter's valid reports (a report frame, see `schemas.fields`).
         max_per_theme: the most proposals quoted for one main theme.
         max_chars: the longest quote, `…` included.
-        place_names: municipality names to remove; the packaged reference's names when None.
+        place_names: municipality names to remove: those of the configured reference
+            (`place_names(reference)`).
 
     Returns:
         One row per quote (`theme`, `addressee_level`, `text`), chosen by urgency (high
         first) and then report id, sorted by addressee level and theme; never a municipality.
     """
-    names = tuple(place_names) if place_names is not None else _packaged_place_names()
+    names = tuple(place_names)
     chosen: dict[str, list[tuple[str, str]]] = {}
     for theme, level, proposal in _quote_candidates(reports).iter_rows():
         picked = chosen.setdefault(theme, [])
@@ -118,8 +119,3 @@ def _quote_candidates(reports: pl.DataFrame) -> pl.DataFrame:
         .sort("_rank", "report_id", "municipality_code")
         .select("theme", "addressee_level", "proposal")
     )
-
-
-def _packaged_place_names() -> tuple[str, ...]:
-    """Return the municipality names of the packaged code list."""
-    return place_names(load_reference())

@@ -1,4 +1,4 @@
-"""Every user-visible string of the brief, one table per language (fi, sv, en).
+"""Every user-visible string of the brief and its e-mail, one table per language (fi, sv, en).
 
 Code labels (themes, target groups, municipalities) come from the reference
 lists; everything else the brief says comes from here. Templates use
@@ -9,6 +9,8 @@ builders escape them before they meet reportlab's paragraph markup.
 from __future__ import annotations
 
 from datetime import date
+
+from schemas.cells import DEFAULT_THRESHOLD
 
 BRIEF_LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 
@@ -192,6 +194,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Kaikki julkaistut luvut ovat tiedostossa aggregates.csv; katsaus on tuotettu "
             "raportti-putkella."
         ),
+        "mail_body": (
+            "Liitteenä Lapin hyvinvointialueen sosiaalisen raportoinnin katsaus {quarter}."
+        ),
     },
     "sv": {
         "welfare_region": "Välfärdsområdet Lappland",
@@ -369,6 +374,7 @@ TEXT: dict[str, dict[str, str]] = {
             "Alla publicerade tal finns i filen aggregates.csv; översikten har tagits fram med "
             "raportti-flödet."
         ),
+        "mail_body": "Bifogat: översikten över social rapportering i Lappland {quarter}.",
     },
     "en": {
         "welfare_region": "Lapland wellbeing services county",
@@ -547,6 +553,9 @@ TEXT: dict[str, dict[str, str]] = {
             "Every published figure is in the file aggregates.csv; this brief was produced by "
             "the raportti pipeline."
         ),
+        "mail_body": (
+            "Attached: the social reporting brief of the Lapland welfare region, {quarter}."
+        ),
     },
 }
 
@@ -600,7 +609,7 @@ def date_text(day: date, lang: str) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
-def count_text(value: int | None, lang: str, threshold: int = 5) -> str:
+def count_text(value: int | None, lang: str, threshold: int = DEFAULT_THRESHOLD) -> str:
     """Return a published count with the language's digit grouping, or `<threshold` if hidden."""
     if value is None:
         return f"<{threshold}"

@@ -15,11 +15,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from schemas.cells import DEFAULT_THRESHOLD, LEVELS, LOOKBACK_QUARTERS, TREND_QUARTERS
 from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.quarter import Quarter
 from schemas.reference import Reference
 from tasks.figures.suppress import (
-    LEVELS,
     CubeShape,
     cube_shape,
     suppressed_cells,
@@ -38,8 +38,6 @@ AGGREGATE_COLUMNS = (
     "clients_affected",
     "suppressed",
 )
-TREND_QUARTERS = 8
-LOOKBACK_QUARTERS = TREND_QUARTERS + 4  # a year before the first trend quarter
 RISING_SHARE = 1.5  # rising: at least +50 % on the previous quarter …
 RISING_MIN = 5  # … and at least 5 reports more (falling: the mirror image)
 _TOP = pl.lit(0, pl.Int64)  # axis position of the region and of `all`
@@ -164,9 +162,12 @@ def _cube_frame(
 
 
 def published_cells(
-    reports: pl.DataFrame, quarter: Quarter, reference: Reference, threshold: int = 5
+    reports: pl.DataFrame,
+    quarter: Quarter,
+    reference: Reference,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> pl.DataFrame:
-    """Return the quarter's cube after disclosure control (see `tasks.suppress`).
+    """Return the quarter's cube after disclosure control (see `tasks.figures.suppress`).
 
     Args:
         reports: a report frame (any number of quarters).
@@ -190,7 +191,10 @@ def aggregates_table(cells: pl.DataFrame) -> pl.DataFrame:
 
 
 def quarter_trends(
-    reports: pl.DataFrame, quarter: Quarter, reference: Reference, threshold: int = 5
+    reports: pl.DataFrame,
+    quarter: Quarter,
+    reference: Reference,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> pl.DataFrame:
     """Return each theme's published counts over the 8 quarters ending at `quarter`.
 
@@ -292,7 +296,10 @@ def _in_quarter(reports: pl.DataFrame, quarter: Quarter) -> pl.DataFrame:
 
 
 def also_mentioned(
-    reports: pl.DataFrame, quarter: Quarter, reference: Reference, threshold: int = 5
+    reports: pl.DataFrame,
+    quarter: Quarter,
+    reference: Reference,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> pl.DataFrame:
     """Return region-level counts of reports naming each theme as a secondary theme.
 
@@ -319,7 +326,9 @@ def also_mentioned(
     )
 
 
-def report_mix(reports: pl.DataFrame, quarter: Quarter, threshold: int = 5) -> pl.DataFrame:
+def report_mix(
+    reports: pl.DataFrame, quarter: Quarter, threshold: int = DEFAULT_THRESHOLD
+) -> pl.DataFrame:
     """Return region-level counts by report type, urgency and addressee level.
 
     Each dimension sums to the quarter's total, which the cube publishes

@@ -99,6 +99,11 @@ def hard_failures(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.severity == "hard"]
 
 
+def blocks_publication(findings: list[Finding]) -> bool:
+    """Return whether a hard quality finding stops publication."""
+    return bool(hard_failures(findings))
+
+
 def read_quarter_volumes(url: str, quarter: Quarter) -> pl.DataFrame:
     """Return stored reports per municipality in `quarter` and the two quarters before it."""
     engine = connect_warehouse(url)

@@ -78,10 +78,10 @@ import polars as pl
 from scipy import sparse
 from scipy.optimize import linprog
 
+from schemas.cells import DEFAULT_THRESHOLD, LEVELS
 from schemas.reference import REGION_CODE, REGION_NAMES, Reference, load_reference
 
 ALL = "all"
-LEVELS = ("region", "subregion", "municipality")
 COUNT_COLUMNS = ("reports", "clients_affected", "clients_missing")
 _AREA_WIDTH = 4  # the longest area move: two municipalities with their subregions
 
@@ -233,7 +233,7 @@ def _padded(rows: list[tuple[list[int], list[int]]], padding: int) -> _Moves:
 
 
 def suppressed_cells(
-    cube: pl.DataFrame, threshold: int = 5, reference: Reference | None = None
+    cube: pl.DataFrame, threshold: int = DEFAULT_THRESHOLD, reference: Reference | None = None
 ) -> pl.DataFrame:
     """Return the cube with `suppressed` added and every suppressed count made null.
 

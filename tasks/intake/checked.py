@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES
+from schemas.fields import (
+    LINEAGE_DTYPES,
+    REJECTION_DTYPES,
+    REPORT_DTYPES,
+    count_rejected_rows,
+)
 from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
 from tasks.intake.extract import Delivery
@@ -83,7 +88,7 @@ class Tally:
         return Tally(
             self.rows_in + part.rows_in,
             self.rows_valid + part.reports.height,
-            self.rows_quarantined + _distinct_rows(part.rejections),
+            self.rows_quarantined + count_rejected_rows(part.rejections),
             self.redactions + part.redactions,
         )
 
@@ -106,20 +111,12 @@ def checked_parts(
 ) -> Iterator[CheckedPart]:
     """Yield the delivery's unreadable rows, then its readable rows slice by slice, checked."""
     if parsed.rejections.height:
-        unreadable = _distinct_rows(parsed.rejections)
+        unreadable = count_rejected_rows(parsed.rejections)
         yield CheckedPart(_NO_REPORTS, parsed.rejections, unreadable, RedactionCounts())
     for rows in parsed.reports.iter_slices(CHECK_SLICE_ROWS):
         redacted, redactions = redacted_reports(rows)
         validated = validated_reports(redacted, municipality_code, reference, local_date(now))
         yield CheckedPart(validated.reports, validated.rejections, rows.height, redactions)
-
-
-def _distinct_rows(rejections: pl.DataFrame) -> int:
-    return (
-        rejections.select(pl.struct("delivery", "row_number").n_unique()).item()
-        if rejections.height
-        else 0
-    )
 
 
 def delivery_record(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.fields import distinct_rejected_rows
 from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
 from schemas.sources import SourceConfig
@@ -116,7 +117,7 @@ def rejected_rows_by_rule(rejections: pl.DataFrame) -> dict[str, int]:
     """Return how many distinct rows each rule rejected."""
     if rejections.is_empty():
         return {}
-    counted = rejections.group_by("rule").agg(rows=pl.struct("delivery", "row_number").n_unique())
+    counted = rejections.group_by("rule").agg(rows=distinct_rejected_rows())
     return dict(counted.sort("rule").iter_rows())
 
 

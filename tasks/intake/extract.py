@@ -108,13 +108,13 @@ def list_deliveries(
         return _sql_deliveries(source, base_dir, since, until)
     if source.url:
         return [_http_delivery(source)]
-    return [_file_delivery(source, base_dir, path) for path in _matching_files(source, base_dir)]
+    return [_file_delivery(source, base_dir, path) for path in matching_files(source, base_dir)]
 
 
 # --- file drops ---------------------------------------------------------------------------
 
 
-def _matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
+def matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
     """Return the files matching the source's glob, sorted by their delivery name."""
     pattern = base_dir / str(source.path)
     root = Path(pattern.anchor)

@@ -1,7 +1,7 @@
-"""Redaction of the free text: identity codes, phone numbers and e-mail addresses out.
+r"""Redaction of the free text: identity codes, phone numbers and e-mail addresses out.
 
 Every free-text field (`schemas.fields.FREE_TEXT_FIELDS`) has its line breaks
-made `\\n` (a `\\r\\n` or a lone `\\r` of an old Mac export, so lines stay apart),
+made `\n` (a `\r\n` or a lone `\r` of an old Mac export, so lines stay apart),
 loses its other control characters (Unicode Cc, tab excepted) and then, in this order, its
 e-mail addresses, Finnish personal identity codes and Finnish phone numbers,
 each replaced by `REDACTED`. Everything else, the other columns included, is
@@ -9,7 +9,7 @@ left as delivered. All of it is polars (Rust `regex`), no Python per row: one
 combined pass flags the texts that hold anything to remove; only those go
 through each pattern, where a match becomes a one-character marker; the
 markers are counted by kind and then replaced by `REDACTED`. Word boundaries
-of phone numbers are ASCII (`(?-u:\\b)`), so the lazy DFA keeps running on
+of phone numbers are ASCII (`(?-u:\b)`), so the lazy DFA keeps running on
 Finnish text (ä, ö).
 
 Identity codes (henkilötunnus): `DDMMYY`, a century sign (`+ - A–F Y X W V U`),
@@ -125,7 +125,7 @@ class RedactionCounts:
 
 
 def _marked(text: pl.Expr) -> pl.Expr:
-    """Return `text` with `\\n` line breaks, no other control characters, and matches marked."""
+    r"""Return `text` with `\n` line breaks, no other control characters, and matches marked."""
     expr = text.str.replace_all(r"\r\n?", "\n").str.replace_all(_CONTROL, "")
     for kind, pattern in _PATTERNS.items():
         expr = expr.str.replace_all(pattern, _MARKERS[kind])

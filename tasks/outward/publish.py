@@ -13,12 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.fields import FIELD_HEADERS_FI
+from schemas.fields import FIELD_HEADERS_FI, count_rejected_rows, delivering_municipality
 from schemas.quarter import Quarter
+from schemas.sources import SourcesConfig
 from tasks.figures.aggregate import aggregates_table
 from tasks.intake.redact import redacted_text
 from tasks.outward.response_sheets import write_followup_files
 from tasks.shared.files import write_file_atomically
+from tasks.warehouse.ingest import SourceOutcome
 
 QUARANTINE_COLUMNS = ("source", "municipality_code", "report_id", "field", "reason")
 FEEDBACK_HEADERS_FI = {
@@ -47,6 +49,22 @@ class SourceStatus:
         if not self.read:
             return "not_read"
         return "failed" if self.error else "ok"
+
+
+def source_statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[SourceStatus]:
+    """Return every configured source's status; one the run did not read is `not_read`."""
+    errors = {outcome.source_id: outcome.error for outcome in outcomes}
+    return [
+        SourceStatus(
+            s.source_id, s.municipality_code, s.kind, errors.get(s.source_id), s.source_id in errors
+        )
+        for s in sources.sources
+    ]
+
+
+def published_briefs(out_dir: Path, quarter: str) -> list[Path]:
+    """Return the PDF briefs published for `quarter` under `out_dir`, in name order."""
+    return sorted((out_dir / quarter).glob("brief-*.pdf"))
 
 
 def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -88,24 +106,6 @@ def _with_ids_redacted(rejections: pl.DataFrame) -> pl.DataFrame:
     return rejections.with_columns(redacted_text(pl.col("report_id")))
 
 
-def delivering_municipality() -> pl.Expr:
-    """Return the municipality whose source delivered a rejected row (from its source id)."""
-    return pl.col("source_id").str.split("-").list.first()
-
-
-def rejected_rows_per_municipality(rejections: pl.DataFrame) -> pl.DataFrame:
-    """Return distinct rejected rows (`rows`) per delivering `municipality_code`, in code order.
-
-    A row is counted where its feedback goes: under the municipality whose source delivered
-    it, not the one its own `municipality_code` column names.
-    """
-    return (
-        rejections.group_by(delivering_municipality().alias("municipality_code"))
-        .agg(rows=pl.struct("source_id", "delivery", "row_number").n_unique())
-        .sort("municipality_code")
-    )
-
-
 def feedback_table(rejections: pl.DataFrame, municipality_code: str) -> pl.DataFrame:
     """Return the rows one municipality delivered that were rejected, with Finnish headers."""
     own = _with_ids_redacted(rejections.filter(delivering_municipality() == municipality_code))
@@ -136,7 +136,7 @@ def manifest_bytes(
         "sources": [_source_entry(status, deliveries) for status in statuses],
         "counts": {
             "valid": valid_reports,
-            "quarantined_rows": _distinct_rows(open_rejections),
+            "quarantined_rows": count_rejected_rows(open_rejections),
             "quarantine_entries": open_rejections.height,
             "redacted": {
                 "identity_codes": int(deliveries["redacted_identity_codes"].sum()),
@@ -171,12 +171,6 @@ def _source_entry(status: SourceStatus, deliveries: pl.DataFrame) -> dict[str, o
         "rows_valid": int(own["rows_valid"].sum()),
         "rows_quarantined": int(own["rows_quarantined"].sum()),
     }
-
-
-def _distinct_rows(rejections: pl.DataFrame) -> int:
-    if rejections.is_empty():
-        return 0
-    return rejections.select(pl.struct("source_id", "delivery", "row_number").n_unique()).item()
 
 
 def write_published_quarter(

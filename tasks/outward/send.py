@@ -28,7 +28,10 @@ import polars as pl
 from sqlalchemy import Engine, text
 
 from schemas.settings import Settings
+from tasks.brief.text import BRIEF_LANGUAGES
+from tasks.brief.text import text as translated
 from tasks.shared.sqlfiles import sql_text
+from tasks.warehouse.connection import connect_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,36 @@ def smtp_config(settings: Settings) -> SmtpConfig | None:
         password=_smtp_password(settings),
         sender=settings.mail_from,
         cafile=settings.smtp_cafile,
+    )
+
+
+def brief_mail_text(quarter: str) -> tuple[str, str]:
+    """Return the brief's e-mail subject (the titles, the quarter after the first) and body."""
+    titles = [translated(lang, "title") for lang in BRIEF_LANGUAGES]
+    lines = [translated(lang, "mail_body", quarter=quarter) + "\n" for lang in BRIEF_LANGUAGES]
+    return " / ".join([f"{titles[0]} {quarter}", *titles[1:]]), "".join(lines)
+
+
+def send_published_briefs(
+    settings: Settings, quarter: str, files: list[Path], again: bool = False
+) -> SendOutcome | None:
+    """E-mail the PDF briefs among `files` to the distribution list; None when mail is not set up.
+
+    Only the recipients not yet sent this version are mailed (all of them when `again`).
+    """
+    config = smtp_config(settings)
+    if config is None or not settings.mail_to:
+        return None
+    briefs = [path for path in files if path.suffix == ".pdf"]
+    return send_brief(
+        connect_warehouse(settings.warehouse_url()),
+        config,
+        quarter,
+        brief_version(briefs),
+        briefs,
+        settings.mail_to,
+        *brief_mail_text(quarter),
+        again=again,
     )
 
 

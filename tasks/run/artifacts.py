@@ -11,10 +11,10 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.fields import delivering_municipality, distinct_rejected_rows
 from schemas.findings import Finding
 from schemas.reference import Reference
 from tasks.intake.dry_run import WaitingDeliveries
-from tasks.outward.publish import delivering_municipality
 from tasks.run.summary import RunSummary, attention_lines
 from tasks.warehouse.ingest import SourceOutcome
 
@@ -104,11 +104,9 @@ def quarantine_by_municipality(
     if rejections.is_empty():
         return []
     delivered = rejections.with_columns(municipality_code=delivering_municipality())
-    per_rule = delivered.group_by("municipality_code", "rule").agg(
-        rows=pl.struct("source_id", "delivery", "row_number").n_unique()
-    )
+    per_rule = delivered.group_by("municipality_code", "rule").agg(rows=distinct_rejected_rows())
     counted = delivered.group_by("municipality_code").agg(
-        rejected_rows=pl.struct("source_id", "delivery", "row_number").n_unique(),
+        rejected_rows=distinct_rejected_rows(),
         fields=pl.col("field").unique().sort().str.join(", "),
     )
     return [

@@ -6,8 +6,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
+from schemas.fields import count_rejected_rows
 from schemas.findings import Finding
-from tasks.figures.quality import hard_failures
+from tasks.figures.quality import blocks_publication, hard_failures
 from tasks.warehouse.ingest import SourceOutcome
 
 EXIT_OK = 0
@@ -51,6 +54,28 @@ class RunSummary:
     def redactions(self) -> int:
         """Return how many identity codes, phones and e-mails this run redacted."""
         return sum(source.redactions.total for source in self.sources)
+
+
+def run_summary(
+    quarter: str,
+    outcomes: list[SourceOutcome],
+    valid_reports: int,
+    rejections: pl.DataFrame,
+    findings: list[Finding],
+    files: list[Path],
+    owed: list[str],
+) -> RunSummary:
+    """Return the run's outcome in counts: open rejections as distinct rows, owed mail by name."""
+    return RunSummary(
+        quarter=quarter,
+        sources=outcomes,
+        valid_reports=valid_reports,
+        open_rejected_rows=count_rejected_rows(rejections),
+        findings=findings,
+        published=files,
+        published_blocked=blocks_publication(findings),
+        unsent=owed,
+    )
 
 
 def exit_status(summary: RunSummary) -> int:

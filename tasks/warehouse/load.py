@@ -29,6 +29,7 @@ from sqlalchemy import Connection, CursorResult, Engine, text
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import quarter_of
 from tasks.intake.checked import DeliveryRecord
+from tasks.shared.processes import process_exists
 from tasks.shared.sqlfiles import sql_text
 from tasks.warehouse.connection import SQLITE_PAGE_BYTES, as_utc_series, db_timestamp
 from tasks.warehouse.copy_binary import COPY_HEADER, COPY_TRAILER, binary_tuples
@@ -356,18 +357,8 @@ def _remove_abandoned_scratch(folder: Path) -> None:
     """Remove scratch folders left by processes that were killed while storing."""
     for scratch in folder.glob(f"{SCRATCH_PREFIX}*-*"):
         pid = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
+        if pid.isdigit() and not process_exists(int(pid)):
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def store_delivery(
@@ -400,7 +391,7 @@ def copy_into(connection: Connection, table: str, frame: pl.DataFrame) -> None:
     """Bulk-load `frame` into PostgreSQL's `table` with binary COPY, streamed in slices.
 
     The frame's column types must be those of the table's columns (see
-    `tasks.copy_binary`). A queued writer sends each slice from a thread of its own,
+    `tasks.warehouse.copy_binary`). A queued writer sends each slice from a thread of its own,
     so the next slice is encoded while the server reads the one before.
     """
     columns = ", ".join(frame.columns)

@@ -8,6 +8,7 @@ import polars as pl
 import pyarrow as pa
 from sqlalchemy import Engine, Row, bindparam, text
 
+from schemas.cells import LOOKBACK_QUARTERS
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES
 from schemas.quarter import Quarter
 from tasks.shared.sqlfiles import sql_text
@@ -30,6 +31,11 @@ def read_reports(engine: Engine, quarters: list[Quarter]) -> pl.DataFrame:
         {name: [row[i] for row in rows] for i, name in enumerate(columns)}, strict=False
     )
     return _typed_reports(raw, columns)
+
+
+def read_lookback_reports(engine: Engine, quarter: Quarter) -> pl.DataFrame:
+    """Return the stored reports of `quarter` and of the quarters its trends look back on."""
+    return read_reports(engine, [quarter.previous(n) for n in range(LOOKBACK_QUARTERS)])
 
 
 def _typed_reports(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

@@ -343,6 +343,7 @@ def hanging_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/export.json"
     _Hanging.release.set()
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.slow

@@ -28,6 +28,9 @@ from tasks.brief.text import BRIEF_LANGUAGES, TEXT, count_text, percent_text, su
 from tasks.figures.aggregate import also_mentioned, published_cells, quarter_trends, report_mix
 from tasks.intake.redact import REDACTED
 
+PLACES = place_names(REFERENCE)
+
+
 # --- PDF reading helpers ----------------------------------------------------------------------
 
 
@@ -144,7 +147,7 @@ def test_only_consented_non_empty_proposals_are_quoted() -> None:
             "text": ["Lisää tuettua asumista."],
         }
     )
-    assert_frame_equal(quotable_proposals(reports), expected)
+    assert_frame_equal(quotable_proposals(reports, PLACES), expected)
 
 
 def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> None:
@@ -168,7 +171,7 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
             "text": ["Velkaneuvontaa.", "Kiireellinen C.", "Kiireellinen A."],
         }
     )
-    assert_frame_equal(quotable_proposals(reports, max_per_theme=2), expected)
+    assert_frame_equal(quotable_proposals(reports, PLACES, max_per_theme=2), expected)
 
 
 @pytest.mark.parametrize(
@@ -186,7 +189,7 @@ def test_quotes_are_chosen_by_urgency_then_report_id_at_most_n_per_theme() -> No
 def test_identity_codes_phones_and_emails_are_redacted_in_quotes(
     proposal: str, secret: str
 ) -> None:
-    quotes = quotable_proposals(_reports(_report("1", proposal=proposal)))
+    quotes = quotable_proposals(_reports(_report("1", proposal=proposal)), PLACES)
     assert secret not in quotes["text"].item()
     assert REDACTED in quotes["text"].item()
 
@@ -197,14 +200,14 @@ def test_identity_codes_phones_and_emails_are_redacted_in_quotes(
 )
 def test_municipality_names_and_their_inflections_are_removed_from_quotes(place: str) -> None:
     quotes = quotable_proposals(
-        _reports(_report("1", proposal=f"Palveluja tarvitaan {place} pian."))
+        _reports(_report("1", proposal=f"Palveluja tarvitaan {place} pian.")), PLACES
     )
     assert quotes["text"].item() == f"Palveluja tarvitaan {REDACTED} pian."
 
 
 def test_long_proposals_are_shortened_at_a_word_boundary_with_an_ellipsis() -> None:
     proposal = "Tuettua asumista tarvitaan lisää " * 20
-    text = quotable_proposals(_reports(_report("1", proposal=proposal)), max_chars=60)[
+    text = quotable_proposals(_reports(_report("1", proposal=proposal)), PLACES, max_chars=60)[
         "text"
     ].item()
     assert len(text) <= 60
@@ -218,11 +221,11 @@ def test_quote_with_nothing_left_after_redaction_is_skipped() -> None:
         _report("1", urgency="high", proposal="040 123 4567"),
         _report("2", proposal="Lisää sosiaaliohjausta."),
     )
-    assert quotable_proposals(reports)["text"].to_list() == ["Lisää sosiaaliohjausta."]
+    assert quotable_proposals(reports, PLACES)["text"].to_list() == ["Lisää sosiaaliohjausta."]
 
 
 def test_quotes_of_no_reports_are_an_empty_frame_with_the_quote_columns() -> None:
-    quotes = quotable_proposals(_reports())
+    quotes = quotable_proposals(_reports(), PLACES)
     assert quotes.schema == pl.Schema(
         {"theme": pl.String, "addressee_level": pl.String, "text": pl.String}
     )

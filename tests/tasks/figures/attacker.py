@@ -2,7 +2,7 @@
 
 The attacker knows what anyone outside knows: the CSV text and the public
 list of municipalities with their subregions. It shares no code with
-`tasks.aggregate` or `tasks.suppress`. For each quarter and each of the two
+`tasks.figures.aggregate` or `tasks.figures.suppress`. For each quarter and each of the two
 published measures (`reports`, `clients_affected`) it writes every additive
 relation of the table: theme `all` = sum of the themes, target group `all` =
 sum of the target groups, subregion = sum of its municipalities, region =

@@ -1,4 +1,4 @@
-"""Tests of tasks.redact: identity codes, phone numbers and e-mail addresses out, numbers kept."""
+"""Tests of tasks.intake.redact: identity codes, phone numbers and e-mail addresses out."""
 
 from __future__ import annotations
 

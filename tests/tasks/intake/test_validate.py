@@ -1,4 +1,4 @@
-"""Tests of tasks.validate: parsing, every rule of the contract, rejections and their wording."""
+"""Tests of tasks.intake.validate: parsing, every rule of the contract, rejections, wording."""
 
 from __future__ import annotations
 

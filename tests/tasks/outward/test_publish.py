@@ -9,13 +9,13 @@ import polars as pl
 from schemas.fields import REJECTION_DTYPES
 from schemas.quarter import Quarter
 from tasks.intake.redact import REDACTED
+from tasks.intake.rejections import rejected_rows_per_municipality
 from tasks.outward.publish import (
     SourceStatus,
     csv_bytes,
     feedback_table,
     manifest_bytes,
     quarantine_table,
-    rejected_rows_per_municipality,
 )
 
 
