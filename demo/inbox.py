@@ -25,6 +25,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from demo.responses import RESPONSES_GLOB, write_demo_responses
 from demo.text import report_texts, text_slots, with_personal_data
 from schemas.fields import FIELD_HEADERS_FI, REPORT_DTYPES, REPORT_FIELDS
 from schemas.quarter import HELSINKI, Quarter, quarter_range
@@ -557,6 +558,7 @@ def write_demo_inbox(directory: Path, last_quarter: Quarter, seed: int = 2026) -
         for name, frame in _deliveries(reports)
     ]
     _remove_stale(directory, written)
+    write_demo_responses(directory, reports, last_quarter, reference, seed)
     sources_file = directory / "sources.toml"
     sources_file.write_text(_sources_toml(reference, last_quarter, seed), encoding="utf-8")
     return DemoInbox(sources_file, demo_environment(directory), reports)
@@ -607,6 +609,8 @@ def _sources_toml(reference: Reference, last_quarter: Quarter, seed: int) -> str
             lines.append(f'path = "inbox/{code}/{_glob(layout)}"')
         if layout.encoding not in ("utf-8", "utf-8-sig"):
             lines.append(f'encoding = "{layout.encoding}"')
+    lines += ["", "[[source]]  # filled response sheets", 'kind = "responses"']
+    lines.append(f'path = "{RESPONSES_GLOB}"')
     return "\n".join(lines) + "\n"
 
 

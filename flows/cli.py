@@ -278,7 +278,13 @@ def _demo_verdict(summary: object, inbox: object, published: Path) -> int:
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="Delivered files (.csv, .xlsx, .json).")],
-    municipality: Annotated[str, typer.Option(help="The delivering municipality's code.")],
+    municipality: Annotated[
+        str | None, typer.Option(help="The delivering municipality's code (reports).")
+    ] = None,
+    responses: Annotated[
+        bool, typer.Option("--responses", help="The files are filled response sheets.")
+    ] = False,
+    db: DbOption = None,
     lang: Annotated[str, typer.Option(help="Language of the report: en or fi.")] = "en",
     encoding: Annotated[
         str | None, typer.Option(help="Codec of non-UTF-8 files (default cp1252).")
@@ -288,14 +294,39 @@ def check(
 
     Exit 0 when every row is valid, 1 when some are not, 2 when a file cannot be read.
     Example: raportti check inbox/851/raportit.csv --municipality 851 --lang fi
+    A response sheet is checked against the warehouse's proposals:
+    raportti check responses/698.xlsx --responses [--db URL]
     """
     from tasks.intake.dry_run import validate_files
 
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
-    settings = _settings()
+    settings = _settings(db)
+    if responses:
+        _check_response_sheets(files, lang, encoding, settings)
+    if municipality is None:
+        fail(
+            "--municipality is missing", "name the delivering municipality, e.g. --municipality 851"
+        )
     _require_known_municipalities([municipality], settings)
     outcome = validate_files(files, municipality, lang, encoding, settings.reference())
+    for line in outcome.lines:
+        typer.echo(line)
+    for problem in outcome.unreadable:
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(outcome.exit_code)
+
+
+def _check_response_sheets(
+    files: list[Path], lang: str, encoding: str | None, settings: Settings
+) -> None:
+    """Validate response sheets against the stored proposals; exit with the check's status."""
+    from tasks.intake.responses import validate_response_files
+    from tasks.warehouse.proposals import read_proposal_keys, register_proposals
+
+    engine = _warehouse(settings)
+    register_proposals(engine)
+    outcome = validate_response_files(files, read_proposal_keys(engine), lang, encoding)
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:

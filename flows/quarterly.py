@@ -11,6 +11,13 @@ from pydantic import Field
 
 from flows.artifacts import record_run_artifacts
 from flows.form import LatestOrQuarter, Municipality, municipality_codes
+from flows.followup import (
+    collect_responses,
+    follow_up,
+    send_follow_up,
+    with_followup,
+    write_feedback_digests,
+)
 from flows.lock import quarter_lock
 from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
@@ -78,6 +85,7 @@ def quarterly_brief(
         outcomes = ingest_sources(
             configured.only(municipality_codes(municipalities)), settings, period
         )
+        collect_responses(settings, configured)
         findings = check_quality(settings, period)
         rejections = read_rejections(settings, period)
         if blocks_publication(findings):
@@ -87,8 +95,14 @@ def quarterly_brief(
             figures = aggregate_quarter(reports, period, settings)
             record_lineage(settings, period, figures)
             facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
-            files = publish(settings, period, figures, facts, rejections, configured, outcomes)
+            follow = follow_up(settings, period)
+            facts = with_followup(facts, follow, settings)
+            files = publish(
+                settings, period, figures, facts, rejections, configured, outcomes, follow.files
+            )
+            digests = write_feedback_digests(settings, period, follow)
             owed = send_briefs(settings, period, files) if send else []
+            owed += send_follow_up(settings, period, files, digests) if send else []
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)

@@ -50,6 +50,7 @@ from tasks.outward.publish import (
     source_statuses,
     write_published_quarter,
 )
+from tasks.outward.response_sheets import is_response_sheet
 from tasks.outward.send import send_published_briefs
 from tasks.run.summary import EXIT_OK, RunSummary, exit_status, run_summary, summary_json
 from tasks.warehouse.connection import connect_warehouse
@@ -317,6 +318,7 @@ def publish(
     rejections: pl.DataFrame,
     sources: SourcesConfig,
     outcomes: list[SourceOutcome],
+    followup: dict[str, bytes] | None = None,
 ) -> list[Path]:
     """Write the briefs, tables and manifest atomically under `<out>/<quarter>/`.
 
@@ -339,9 +341,11 @@ def publish(
         statuses,
         figures.valid_reports,
         briefs,
+        followup,
     )
     if settings.publish_dir:
-        copy_to_publication(files, settings.publish_dir, str(quarter))
+        public = [path for path in files if not is_response_sheet(path)]
+        copy_to_publication(public, settings.publish_dir, str(quarter))
     get_run_logger().info("published %s files under %s", len(files), out_dir)
     return files
 

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     publish_url: str | None = Field(
         None, description="Web address of the publication folder, for links in the UI"
     )
+    response_mail_to: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Response-sheet addressees: municipality code or level -> addresses (JSON)",
+    )
+    feedback_mail_to: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Each municipality's contact list for its feedback digest (JSON)",
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""

@@ -50,17 +50,36 @@ class SourceConfig(BaseModel):
         return f"{self.municipality_code}-{self.kind}"
 
 
+class ResponsesSource(BaseModel):
+    """A `[[source]]` table of kind `responses`: a file drop of filled response sheets (§6)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["responses"] = Field(description="responses")
+    path: str = Field(description="Glob of filled sheets (XLSX or CSV), relative to sources.toml")
+    encoding: str | None = Field(None, description="Fallback codec when a CSV is not UTF-8")
+
+    @property
+    def source_id(self) -> str:
+        """Return the source's stable name, `responses`."""
+        return "responses"
+
+
 class SourcesConfig(BaseModel):
-    """Every configured source, with the folder their relative paths start from."""
+    """Every configured source, with the folder their relative paths start from.
+
+    `sources` are the municipalities' report channels; `responses` the response-sheet drops.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     base_dir: Path
     sources: list[SourceConfig]
+    responses: list[ResponsesSource] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _source_ids_are_unique(self) -> SourcesConfig:
-        ids = [source.source_id for source in self.sources]
+        ids = [source.source_id for source in [*self.sources, *self.responses]]
         duplicates = sorted({source_id for source_id in ids if ids.count(source_id) > 1})
         if duplicates:
             raise ValueError(f"more than one source named {', '.join(duplicates)}")
@@ -71,7 +90,7 @@ class SourcesConfig(BaseModel):
         if not municipality_codes:
             return self
         kept = [s for s in self.sources if s.municipality_code in municipality_codes]
-        return SourcesConfig(base_dir=self.base_dir, sources=kept)
+        return SourcesConfig(base_dir=self.base_dir, sources=kept, responses=self.responses)
 
 
 def load_sources(path: Path, municipality_codes: Collection[str] | None = None) -> SourcesConfig:
@@ -83,7 +102,10 @@ def load_sources(path: Path, municipality_codes: Collection[str] | None = None) 
     """
     with path.open("rb") as handle:
         document = tomllib.load(handle)
+    tables = document.get("source", [])
+    responses = [table for table in tables if table.get("kind") == "responses"]
+    reports = [table for table in tables if table.get("kind") != "responses"]
     return SourcesConfig.model_validate(
-        {"base_dir": path.resolve().parent, "sources": document.get("source", [])},
+        {"base_dir": path.resolve().parent, "sources": reports, "responses": responses},
         context={"municipality_codes": municipality_codes},
     )

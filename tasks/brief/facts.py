@@ -13,6 +13,7 @@ from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.findings import Finding
 from schemas.quarter import Quarter
 from schemas.reference import LANGUAGES, REGION_CODE, Reference
+from tasks.brief.followup_facts import FollowupFacts
 from tasks.brief.quotes import QUOTE_SCHEMA
 from tasks.brief.text import (
     subregion_name,
@@ -89,6 +90,7 @@ class BriefFacts:
     silent_municipalities: tuple[str, ...]
     rejected: tuple[tuple[str, int], ...]
     labels: Mapping[str, Mapping[str, Mapping[str, str]]]
+    followup: FollowupFacts | None = None
 
     def label(self, kind: str, code: str, lang: str) -> str:
         """Return the label of a theme, target group, municipality or subregion code in `lang`."""

@@ -26,6 +26,7 @@ from tasks.brief.charts import (
 )
 from tasks.brief.closing import data_quality_section, method_note, proposals_section
 from tasks.brief.facts import BriefFacts, Count
+from tasks.brief.followup import followup_section
 from tasks.brief.markup import (
     bold_markup,
     count_markup,
@@ -379,6 +380,7 @@ def brief_story(facts: BriefFacts, lang: str) -> list[Flowable]:
         *subregion_table(facts, lang),
         *target_group_section(facts, lang),
         *proposals_section(facts, lang),
+        *followup_section(facts, lang),
         *data_quality_section(facts, lang),
         *method_note(facts, lang),
     ]

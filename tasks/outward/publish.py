@@ -18,6 +18,7 @@ from schemas.quarter import Quarter
 from schemas.sources import SourcesConfig
 from tasks.figures.aggregate import aggregates_table
 from tasks.intake.redact import redacted_text
+from tasks.outward.response_sheets import write_followup_files
 from tasks.shared.files import write_file_atomically
 from tasks.warehouse.ingest import SourceOutcome
 
@@ -181,15 +182,21 @@ def write_published_quarter(
     statuses: list[SourceStatus],
     valid_reports: int,
     briefs: list[Path],
+    followup: dict[str, bytes] | None = None,
 ) -> list[Path]:
-    """Write aggregates, quarantine, feedback and (last) the manifest; return every file."""
+    """Write aggregates, quarantine, feedback, follow-up files and (last) the manifest.
+
+    `followup` holds followup.csv and the response sheets by their path under `out_dir`.
+    Returns every file written.
+    """
     tables = {
         "aggregates.csv": csv_bytes(aggregates_table(cells)),
         "quarantine.csv": csv_bytes(quarantine_table(rejections)),
     }
     written = [write_file_atomically(out_dir / name, data) for name, data in tables.items()]
+    written += write_followup_files(out_dir, followup or {})
     feedback = _write_feedback(out_dir / "feedback", rejections)
-    outputs = tables | {path.name: path.read_bytes() for path in briefs}
+    outputs = tables | (followup or {}) | {path.name: path.read_bytes() for path in briefs}
     manifest = manifest_bytes(quarter, statuses, deliveries, valid_reports, rejections, outputs)
     written.append(write_file_atomically(out_dir / "manifest.json", manifest))
     return sorted([*briefs, *written, *feedback])

@@ -127,7 +127,9 @@ def test_the_environment_points_the_sql_source_at_the_sqlite_file(inbox: DemoInb
 def test_written_files_are_exactly_the_deliveries_of_the_ground_truth(
     inbox: DemoInbox, reports: pl.DataFrame
 ) -> None:
-    written = set(_files(inbox.sources_file.parent))
+    written = {
+        name for name in _files(inbox.sources_file.parent) if not name.startswith("responses/")
+    }
 
     assert written == {"sources.toml", *reports["delivery"].unique()}
 
@@ -426,7 +428,13 @@ def test_quotes_are_allowed_for_about_forty_percent(counted: pl.DataFrame) -> No
 
 @pytest.mark.slow
 def test_files_of_an_earlier_run_outside_the_history_are_removed(tmp_path: Path) -> None:
-    write_demo_inbox(tmp_path, LAST.previous())
-    inbox = write_demo_inbox(tmp_path, LAST)
+    folder = tmp_path / "inbox"
+    write_demo_inbox(folder, LAST.previous())
+    inbox = write_demo_inbox(folder, LAST)
+    fresh = write_demo_inbox(tmp_path / "fresh", LAST)
+    responses = {name for name in _files(folder) if name.startswith("responses/")}
 
-    assert set(_files(tmp_path)) == {"sources.toml", *inbox.reports["delivery"].unique()}
+    assert set(_files(folder)) - responses == {"sources.toml", *inbox.reports["delivery"]}
+    assert responses == {
+        f"responses/{path.name}" for path in (fresh.sources_file.parent / "responses").iterdir()
+    }

@@ -33,17 +33,26 @@ from tests.flows.prefect_processes import (
 FLOWS = [quarterly_brief, check_submissions, backfill, resend_brief]
 
 
-def test_prefect_yaml_declares_the_four_deployments_in_one_work_pool() -> None:
+def test_prefect_yaml_declares_the_five_deployments_in_one_work_pool() -> None:
     specs = {spec["name"]: spec for spec in deployment_specs()}
 
-    assert set(specs) == {"quarterly-brief", "check-submissions", "backfill", "resend"}
+    assert set(specs) == {
+        "quarterly-brief",
+        "collect-responses",
+        "check-submissions",
+        "backfill",
+        "resend",
+    }
     assert {spec["work_pool"]["name"] for spec in specs.values()} == {"raportti"}
     assert specs["quarterly-brief"]["schedules"] == [
         {"cron": "0 6 1 1,4,7,10 *", "timezone": "Europe/Helsinki"}
     ]
     assert specs["quarterly-brief"]["parameters"] == {}  # the quarter is chosen when it runs
+    assert specs["collect-responses"]["schedules"] == [
+        {"cron": "0 7 * * 1", "timezone": "Europe/Helsinki"}
+    ]
     for name, spec in specs.items():
-        assert not spec.get("schedules") or name == "quarterly-brief"
+        assert not spec.get("schedules") or name in {"quarterly-brief", "collect-responses"}
         assert "scheduled" not in spec["tags"], name  # ad hoc runs carry the deployment's tags
 
 

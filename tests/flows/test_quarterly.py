@@ -207,9 +207,10 @@ def test_no_planted_personal_data_reaches_any_output(demo_run: DemoRun) -> None:
                 ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
             ).stdout,
         )
-        for path in demo_run.published.glob("*.pdf")
+        for path in demo_run.published.rglob("*.pdf")  # the briefs and the feedback digests
     ]
-    secrets = ["040 123 4567", "+358 40 765 4321", "050-3456789"]
+    assert any(name.endswith("-koonti.pdf") for name, _ in texts)
+    secrets = ["040 123 4567", "+358 40 765 4321", "050-3456789", "040 765 4321"]
     for row in planted.iter_rows(named=True):
         for field in ("phenomenon", "causes", "consequences", "proposal"):
             secrets += [token for token in (row[field] or "").split() if _looks_personal(token)]
