@@ -268,7 +268,10 @@ def check(
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
     _check_municipalities([municipality])
-    outcome = check_files(files, municipality, lang, encoding, Settings().reference())
+    settings = Settings()
+    outcome = check_files(
+        files, municipality, lang, encoding, settings.reference(), settings.delivery_limits()
+    )
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:
