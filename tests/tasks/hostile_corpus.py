@@ -105,9 +105,9 @@ def zip_bomb(path: Path, unzipped_bytes: int = 1100 * MB) -> None:
             if info.filename != "xl/worksheets/sheet1.xml":
                 bomb.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                 continue
-            with bomb.open(
-                zipfile.ZipInfo(info.filename, info.date_time), "w", force_zip64=True
-            ) as sheet:
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with bomb.open(entry, "w", force_zip64=True) as sheet:
                 head, _, tail = data.partition(b"<sheetData>")
                 sheet.write(head + b"<sheetData>")
                 blank = b" " * MB
@@ -202,3 +202,119 @@ def write_small_files(folder: Path = FIXTURES) -> None:
 
 if __name__ == "__main__":
     write_small_files()
+
+
+def _sees_row(name: str, row_number: int, report_id: str, field_reason: str) -> str:
+    return rf"{name}, row {row_number}, report {report_id}: {field_reason}"
+
+
+REFUSED_BYTES = r"refused: the delivery is [\d,]+ bytes, over the limit of 268,435,456 bytes"
+CASES: list[Case] = [
+    Case("empty.csv", r"empty\.csv: the file is empty", 2),
+    Case("header_only.csv", "", 0),
+    Case("column_twice.csv", r"column_twice\.csv: the header names theme more than once", 2),
+    Case(
+        "unknown_and_missing_columns.csv",
+        _sees_row("unknown_and_missing_columns.csv", 2, "U-1", "phenomenon: missing"),
+        1,
+    ),
+    Case(
+        "mixed_delimiters.csv",
+        r"mixed_delimiters\.csv, row 3, .*municipality_code: missing",
+        1,
+        stored=1,
+    ),
+    Case(
+        "unbalanced_quotes.csv",
+        r"unbalanced_quotes\.csv: a quoted field that starts on line 3 is never closed",
+        2,
+    ),
+    Case(
+        "too_many_fields.csv",
+        _sees_row("too_many_fields.csv", 3, "T-2", "the row has more cells than the header"),
+        1,
+        stored=1,
+    ),
+    Case("control_bytes.csv", "", 0, stored=2),
+    Case(
+        "cp1252_claiming_utf8.csv",
+        r"cp1252_claiming_utf8\.csv: the file starts with UTF-8's byte order mark, but byte \d+ "
+        "is not UTF-8",
+        2,
+    ),
+    Case("utf8_in_cp1252_source.csv", "", 0, stored=1),
+    Case("utf16_with_bom.csv", "", 0, stored=1),
+    Case(
+        "utf16_without_bom.csv",
+        r"utf16_without_bom\.csv: the file looks like UTF-16 text without a byte order mark",
+        2,
+    ),
+    Case(
+        "impossible_dates.csv",
+        _sees_row("impossible_dates.csv", 4, "DT-3", r'submitted_on: not a date .*"1\.1\.26"'),
+        1,
+    ),
+    Case(
+        "decimal_commas.csv",
+        _sees_row("decimal_commas.csv", 2, "DC-1", 'clients_affected: not a whole number .*"3,5"'),
+        1,
+        stored=1,
+    ),
+    Case(
+        "cell_50mb.csv",
+        _sees_row("cell_50mb.csv", 2, "C-1", "phenomenon: longer than 10000 characters"),
+        1,
+        make=big_cell,
+    ),
+    Case(
+        "line_50mb.csv",
+        r"line_50mb\.csv: refused: its longest line is [\d,]+ bytes, over the limit of "
+        r"2,560,000 bytes",
+        2,
+        make=lambda path: one_line(path, 50 * MB),
+    ),
+    Case("line_500mb.csv", r"line_500mb\.csv: " + REFUSED_BYTES, 2, make=one_line),
+    Case("several_sheets.xlsx", "", 0, stored=2),
+    Case(
+        "merged_cells.xlsx",
+        r"merged_cells\.xlsx, row 4, report merged across the whole row: municipality_code: "
+        "missing",
+        1,
+        stored=1,
+    ),
+    Case("formulas.xlsx", _sees_row("formulas.xlsx", 3, "F-2", "municipality_code: missing"), 1, 1),
+    Case("renamed_text.xlsx", r"renamed_text\.xlsx: not an Excel workbook that can be read", 2),
+    Case(
+        "dimension_bomb.xlsx",
+        r"dimension_bomb\.xlsx: refused: the first sheet from A1 to its last cell is 24,400,061 "
+        "cells, over the limit of 5,000,000 cells",
+        2,
+    ),
+    Case(
+        "zip_bomb.xlsx",
+        r"zip_bomb\.xlsx: refused: the workbook unzipped is [\d,]+ bytes, over the limit of "
+        "1,073,741,824 bytes",
+        2,
+        make=zip_bomb,
+    ),
+    Case("truncated.json", r"truncated\.json: not valid JSON \(Unterminated string", 2),
+    Case(
+        "nested_10000_deep.json",
+        r"nested_10000_deep\.json: refused: its nesting is more than 32 levels",
+        2,
+    ),
+    Case(
+        "number_10000_digits.json",
+        r"number_10000_digits\.json: refused: a number is 10,000 characters, over the limit of "
+        "100 characters",
+        2,
+    ),
+    Case(
+        "wrong_municipality.json",
+        _sees_row(
+            "wrong_municipality.json", 1, "J-4", "municipality_code: differs from the source's"
+        ),
+        1,
+    ),
+    Case("reports_not_a_list.json", r"reports_not_a_list\.json: the JSON is not shaped as", 2),
+]
