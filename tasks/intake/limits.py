@@ -84,7 +84,7 @@ def check_rows(delivery: Delivery, rows: int, limits: DeliveryLimits) -> None:
     """Raise `DeliveryRefused` when a parsed delivery has more rows than the limit."""
     if rows > limits.max_rows:
         raise DeliveryRefused(
-            refusal(delivery.name, "the number of rows", rows, limits.max_rows, "rows", ASK_SMALLER)
+            refusal(delivery.name, "the delivery", rows, limits.max_rows, "rows", ASK_SMALLER)
         )
 
 
@@ -103,7 +103,7 @@ def _check_csv(delivery: Delivery, limits: DeliveryLimits) -> None:
         raise DeliveryRefused(
             refusal(
                 delivery.name,
-                "the number of lines",
+                "the file",
                 lines,
                 limits.max_rows + 1,
                 "lines",
