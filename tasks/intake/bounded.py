@@ -172,6 +172,7 @@ def _parsed_in_fork(delivery: Delivery, seq: int, memory_bytes: int) -> tuple[by
     pid = os.fork()
     if pid == 0:  # the child: bounded, answers, and leaves without cleaning up
         os.close(read_end)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # an allocator's dying words are not a report
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_S, CHILD_CPU_S + 5))
         with os.fdopen(write_end, "wb") as out:
