@@ -115,6 +115,15 @@ class _ParseServer:
                 self._process = None
                 return _DIED, b"server"
 
+    def close(self) -> None:
+        """Stop the server (it ends when its input closes); the next parse starts a new one."""
+        with self._lock:
+            if self._process is not None:
+                assert self._process.stdin is not None
+                self._process.stdin.close()
+                self._process.wait()
+                self._process = None
+
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
