@@ -2,9 +2,10 @@
 
 The limits are checked first (`tasks.intake.limits`). A workbook or JSON file
 is then parsed by a child process whose address space is capped (`RLIMIT_AS`),
-forked from a server process that has the parser imported already (a child
-costs milliseconds, not an import): a bomb that gets past the checks ends only
-the child, and the delivery is refused with the reason. The child sends back
+forked from a server process that has the parsers imported already (a child
+costs a fork and the parser's first use, not the imports' seconds): a bomb
+that gets past the checks ends only the child, and the delivery is refused
+with the reason. The child sends back
 the two frames as Arrow IPC bytes (never pickle: it read hostile input).
 CSV is parsed in this process: its checks bound it well (lines and line length).
 """
