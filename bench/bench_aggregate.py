@@ -20,7 +20,7 @@ import polars as pl
 from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
-from tasks.aggregate import (
+from tasks.figures.aggregate import (
     aggregates_table,
     also_mentioned,
     cell_lineage,

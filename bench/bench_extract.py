@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 from schemas.fields import FIELD_HEADERS_FI, REPORT_FIELDS
 from schemas.reference import load_reference
 from schemas.sources import SourceConfig
-from tasks.extract import list_deliveries
-from tasks.parse import ParsedDelivery, parse_delivery
+from tasks.intake.extract import list_deliveries
+from tasks.intake.parse import ParsedDelivery, parse_delivery
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 URL_ENV = "RAPORTTI_BENCH_SOURCE_URL"

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))  # the corpus' generators live with the tests
 
 from schemas.limits import DEFAULT_LIMITS, MIB, DeliveryLimits  # noqa: E402
 from schemas.sources import SourceConfig  # noqa: E402
-from tasks.extract import list_deliveries  # noqa: E402
 from tasks.intake import bounded  # noqa: E402
-from tasks.parse import UnreadableDelivery, parse_delivery  # noqa: E402
-from tests.tasks import hostile_corpus as corpus  # noqa: E402
+from tasks.intake.extract import list_deliveries  # noqa: E402
+from tasks.intake.parse import UnreadableDelivery, parse_delivery  # noqa: E402
+from tests.tasks.intake import hostile_corpus as corpus  # noqa: E402
 
 MARGIN_BYTES = 256 * MIB
 SMALL_FILE_ROUNDS = 10
@@ -113,7 +113,7 @@ def write_cases(folder: Path, line_mb: int) -> None:
 
 def small_file_cost() -> tuple[float, float]:
     """Return milliseconds per small workbook parsed in the bounded child and in this process."""
-    from tasks.extract import Delivery
+    from tasks.intake.extract import Delivery
 
     content = (corpus.FIXTURES / "several_sheets.xlsx").read_bytes()
     delivery = Delivery("851-xlsx", "851", "xlsx", "small.xlsx", content, None)

@@ -1,7 +1,7 @@
 """Benchmark: 1,000,000 social reports from a CSV drop and from PostgreSQL into the warehouse.
 
 Run: `.venv/bin/python bench/bench_ingest.py [rows]`. Times the per-source step of
-`tasks.ingest.ingest_source` (extract: list and read the delivery; then
+`tasks.warehouse.ingest.ingest_source` (extract: list and read the delivery; then
 `ingest_delivery`: parse, and redact, validate and bulk-load slice by slice, overlapped,
 in one transaction) for each source (CSV file drop, PostgreSQL database) into each
 warehouse (SQLite file, PostgreSQL), each in a fresh process, and prints seconds per
@@ -50,10 +50,11 @@ from sqlalchemy.engine import make_url
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
 from schemas.sources import SourceConfig
-from tasks.extract import Delivery, list_deliveries
-from tasks.ingest import FIRST_WATERMARK, checked_delivery, ingest_delivery
-from tasks.store import DeliveryRecord, copy_into, sqlite_text_rows, warehouse_rows
-from tasks.warehouse import connect_warehouse
+from tasks.intake.checked import FIRST_WATERMARK, DeliveryRecord, checked_delivery
+from tasks.intake.extract import Delivery, list_deliveries
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.ingest import ingest_delivery
+from tasks.warehouse.load import copy_into, sqlite_text_rows, warehouse_rows
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 CALIBRATION_ADDITIONS = 20_000_000

@@ -33,8 +33,11 @@ from bench_extract import DEFAULT_PG_URL, drop_database, generate_reports, write
 from sqlalchemy.engine import make_url
 
 from schemas.fields import LINEAGE_DTYPES, REJECTION_DTYPES, REPORT_DTYPES
-from tasks.store import LANDED_PART_BYTES, DeliveryRecord, read_landed_content, store_delivery
-from tasks.warehouse import _engine, connect_warehouse, sql_statements, upgrade_schema
+from tasks.intake.checked import DeliveryRecord
+from tasks.shared.sqlfiles import sql_statements
+from tasks.warehouse.connection import _engine, connect_warehouse, upgrade_schema
+from tasks.warehouse.load import LANDED_PART_BYTES, store_delivery
+from tasks.warehouse.reads import read_landed_content
 
 OLD_INSERT = "insert into landed_content (sha256, part, content) values (:sha256, :part, :content)"
 PG_SIZE = "select pg_total_relation_size('landed_content')"

@@ -232,8 +232,8 @@ def _per_task_cost(count: int = 50) -> dict[str, float]:
 
 def main() -> None:
     """Measure and print every figure."""
+    from demo.inbox import write_demo_inbox
     from schemas.quarter import Quarter
-    from tasks.demo import write_demo_inbox
 
     root = Path(tempfile.mkdtemp(prefix="raportti-bench-orchestration-"))
     inbox = write_demo_inbox(root / "inbox", Quarter.parse(QUARTER))

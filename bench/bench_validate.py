@@ -24,8 +24,8 @@ import polars as pl
 
 from schemas.fields import LINEAGE_DTYPES, REPORT_FIELDS
 from schemas.reference import load_reference
-from tasks.redact import redacted_reports
-from tasks.validate import validated_reports
+from tasks.intake.redact import redacted_reports
+from tasks.intake.validate import validated_reports
 
 WORDS = (  # noqa: SIM905 - a paragraph is easier to read than a list
     "asiakkaiden asiakas palvelut palveluihin kunnan hyvinvointialueen sosiaalityö "

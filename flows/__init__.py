@@ -1,0 +1,1 @@
+"""Orchestration only: the quarterly flow, thin Prefect steps, steward flows, the CLI."""

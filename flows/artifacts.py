@@ -16,14 +16,14 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from schemas.settings import Settings
-from tasks.artifacts import (
+from tasks.intake.dry_run import WaitingDeliveries
+from tasks.run.artifacts import (
     quarantine_by_municipality,
     run_markdown,
     submissions_by_municipality,
     submissions_markdown,
 )
-from tasks.submissions import SourceCheck
-from tasks.summary import RunSummary
+from tasks.run.summary import RunSummary
 
 
 def ran_on() -> str:
@@ -50,7 +50,7 @@ def record_run_artifacts(summary: RunSummary, rejections: pl.DataFrame, settings
 
 
 @task(name="record-check-artifacts", retries=2, cache_policy=NO_CACHE)
-def record_check_artifacts(checks: list[SourceCheck], settings: Settings) -> None:
+def record_waiting_artifacts(checks: list[WaitingDeliveries], settings: Settings) -> None:
     """Publish what the waiting submissions hold, per source and per municipality."""
     create_markdown_artifact(
         markdown=submissions_markdown(checks, ran_on()),

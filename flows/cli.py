@@ -16,6 +16,8 @@ from rich.table import Table
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from schemas.settings import Settings
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -44,6 +46,14 @@ OutOption = Annotated[Path, typer.Option("--out", help="Folder the quarter is pu
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show Prefect's full log instead of progress lines.")
 ]
+DeprecatedDeliverOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--deliver/--no-deliver",
+        hidden=True,
+        help="Deprecated alias of --send/--no-send; removed in the next release.",
+    ),
+]
 WaitOption = Annotated[
     float,
     typer.Option(
@@ -52,6 +62,17 @@ WaitOption = Annotated[
         help="Minutes to wait while another run holds the same quarter (default: refuse at once).",
     ),
 ]
+
+
+def _send_choice(send: bool, deliver: bool | None) -> bool:
+    """Return whether to e-mail the briefs: `--send/--no-send`, or the deprecated old flag."""
+    if deliver is None:
+        return send
+    old, new = ("--deliver", "--send") if deliver else ("--no-deliver", "--no-send")
+    errors.print(
+        f"[yellow]warning:[/] {old} is deprecated and will be removed; use {new}", highlight=False
+    )
+    return deliver
 
 
 def fail(message: str, fix: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -72,32 +93,30 @@ def _quarter_text(quarter: str | None) -> str | None:
     return None
 
 
-def _use_warehouse(db: str | None) -> None:
-    """Point this process (not the flow's parameters, which Prefect stores) at the warehouse."""
-    if db:
-        os.environ["RAPORTTI_DB_URL"] = db
-
-
-def _warehouse() -> Engine:
-    """Return the warehouse of this process; a warehouse newer than this code is one line."""
+def _settings(db: str | None = None) -> Settings:
+    """Return this command's settings, built once: the environment's, with --db on top."""
     from schemas.settings import Settings
-    from tasks.warehouse import WarehouseTooNew, connect_warehouse
+
+    return Settings(db_url=db) if db else Settings()
+
+
+def _warehouse(settings: Settings) -> Engine:
+    """Return the warehouse of `settings`; a warehouse newer than this code is one line."""
+    from tasks.warehouse.connection import WarehouseTooNew, connect_warehouse
 
     try:
-        return connect_warehouse(Settings().warehouse_url())
+        return connect_warehouse(settings.warehouse_url())
     except WarehouseTooNew as error:
         fail(error.message, error.fix)
 
 
-def _check_sources(sources: Path) -> None:
+def _require_sources_file(sources: Path) -> None:
     if not sources.is_file():
         fail(f"{sources}: no such sources file", "give its path with --sources FILE")
 
 
-def _check_municipalities(codes: list[str] | None) -> None:
-    from schemas.settings import Settings
-
-    known = Settings().reference().municipality_codes
+def _require_known_municipalities(codes: list[str] | None, settings: Settings) -> None:
+    known = settings.reference().municipality_codes
     for code in codes or []:
         if code not in known:
             fail(
@@ -105,21 +124,23 @@ def _check_municipalities(codes: list[str] | None) -> None:
             )
 
 
-def _run_flow(flow: object, verbose: bool, sources: Path, **parameters: object) -> object:
-    """Run a flow in this process with progress lines; turn a failure into one line and exit."""
+def _run_flow(
+    flow: object, verbose: bool, sources: Path, settings: Settings, **parameters: object
+) -> object:
+    """Run a flow in this process on `settings`, with progress lines; a failure is one line."""
     from rich.markup import escape
 
+    from flows.steps import flows_run_on
     from flows.terminal import explanation, live_progress
-    from schemas.settings import Settings
 
     try:
-        with live_progress(errors, verbose):
+        with live_progress(errors, verbose), flows_run_on(settings):
             state = flow(**parameters, return_state=True)  # type: ignore[operator]
         outcome = state.result(raise_on_failure=False)
     except Exception as error:  # noqa: BLE001 - e.g. no Prefect server: explained below
         outcome = error
     if isinstance(outcome, BaseException):
-        explained = explanation(outcome, Settings().warehouse_url(), str(sources))
+        explained = explanation(outcome, settings.warehouse_url(), str(sources))
         fail(escape(explained.message), escape(explained.fix), explained.code)
     return outcome
 
@@ -133,13 +154,14 @@ def run(
     municipality: Annotated[
         list[str] | None, typer.Option(help="Only this municipality's source (repeatable).")
     ] = None,
-    deliver: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+    send: Annotated[bool, typer.Option(help="E-mail the briefs after publishing.")] = True,
+    deliver: DeprecatedDeliverOption = None,
     wait: WaitOption = 0,
     verbose: VerboseOption = False,
 ) -> None:
     """Run the quarterly flow now: extract, validate, store, check, publish and e-mail a quarter.
 
-    Example: raportti run --quarter 2026Q3 --sources sources.toml --no-deliver
+    Example: raportti run --quarter 2026Q3 --sources sources.toml --no-send
 
     Example: raportti run --municipality 698 --municipality 851 --db postgresql+psycopg://raportti@db/raportti
 
@@ -147,28 +169,30 @@ def run(
     gate stopped publication or mail is owed; 2 on bad usage, unreadable input or a quarter
     that another run holds.
     """
+    send = _send_choice(send, deliver)
     quarter_text = _quarter_text(quarter)
-    _check_sources(sources)
-    _check_municipalities(municipality)
-    _use_warehouse(db)
+    _require_sources_file(sources)
+    settings = _settings(db)
+    _require_known_municipalities(municipality, settings)
     from flows.quarterly import quarterly_brief
 
     summary = _run_flow(
         quarterly_brief,
         verbose,
         sources,
+        settings,
         quarter=quarter_text,
         sources_file=sources,
         out_dir=out,
         municipalities=municipality or None,
-        send=deliver,
+        send=send,
         wait_minutes=wait,
     )
     raise typer.Exit(_report(summary))
 
 
 def _report(summary: object) -> int:
-    from tasks.summary import attention_lines, exit_status
+    from tasks.run.summary import attention_lines, exit_status
 
     table = Table(title=f"raportti {summary.quarter}", show_lines=False)
     for column in ("source", "deliveries", "rows in", "valid", "quarantined", "redacted", "status"):
@@ -202,15 +226,15 @@ def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> No
 
     Example: raportti demo --out outputs
     """
+    from demo.inbox import write_demo_inbox
     from schemas.quarter import Quarter
-    from tasks.demo import write_demo_inbox
 
     quarter = Quarter.latest_complete(datetime.now(UTC))
     demo_dir = out / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
     inbox = write_demo_inbox(demo_dir, quarter)
-    os.environ.update(inbox.environment)
-    os.environ["RAPORTTI_DB_URL"] = f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}"
+    os.environ.update(inbox.environment)  # as an operator would: the SQL source's URL variable
+    settings = _settings(f"sqlite:///{(demo_dir / 'warehouse.db').as_posix()}")
     console.print(f"demo inbox for {quarter} written to {demo_dir}")
     from flows.quarterly import quarterly_brief
 
@@ -218,6 +242,7 @@ def demo(out: OutOption = Path("outputs"), verbose: VerboseOption = False) -> No
         quarterly_brief,
         verbose,
         inbox.sources_file,
+        settings,
         quarter=str(quarter),
         sources_file=inbox.sources_file,
         out_dir=out,
@@ -262,14 +287,13 @@ def check(
     Exit 0 when every row is valid, 1 when some are not, 2 when a file cannot be read.
     Example: raportti check inbox/851/raportit.csv --municipality 851 --lang fi
     """
-    from schemas.settings import Settings
-    from tasks.check import check_files
+    from tasks.intake.dry_run import validate_files
 
     if lang not in ("en", "fi"):
         fail(f"unknown language {lang!r}", "use --lang en or --lang fi")
-    _check_municipalities([municipality])
-    settings = Settings()
-    outcome = check_files(
+    settings = _settings()
+    _require_known_municipalities([municipality], settings)
+    outcome = validate_files(
         files, municipality, lang, encoding, settings.reference(), settings.delivery_limits()
     )
     for line in outcome.lines:
@@ -286,29 +310,31 @@ def backfill(
     sources: SourcesOption = Path("sources.toml"),
     db: DbOption = None,
     out: OutOption = Path("outputs"),
-    deliver: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+    send: Annotated[bool, typer.Option(help="E-mail each quarter's briefs.")] = False,
+    deliver: DeprecatedDeliverOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Publish every quarter in a range, oldest first.
 
     Example: raportti backfill --from 2025Q1 --to 2026Q3 --sources sources.toml
     """
+    send = _send_choice(send, deliver)
     first_text, last_text = _quarter_text(first), _quarter_text(last)
     if first_text > last_text:
         fail(f"--from {first_text} is after --to {last_text}", "swap the two quarters")
-    _check_sources(sources)
-    _use_warehouse(db)
+    _require_sources_file(sources)
     from flows.steward import backfill as backfill_flow
 
     summaries = _run_flow(
         backfill_flow,
         verbose,
         sources,
+        _settings(db),
         first=first_text,
         last=last_text,
         sources_file=sources,
         out_dir=out,
-        send=deliver,
+        send=send,
     )
     raise typer.Exit(max((_report(summary) for summary in summaries), default=0))
 
@@ -329,10 +355,11 @@ def resend(
     quarter_text = _quarter_text(quarter)
     if not (out / quarter_text / "brief-fi.pdf").is_file():
         fail(f"no published brief for {quarter_text} under {out}", "run 'raportti run' first")
-    _use_warehouse(db)
+    from flows.steps import flows_run_on
     from flows.steward import resend_brief
 
-    owed = resend_brief(quarter=quarter_text, out_dir=out, owed_only=owed_only)
+    with flows_run_on(_settings(db)):
+        owed = resend_brief(quarter=quarter_text, out_dir=out, owed_only=owed_only)
     for recipient in owed:
         console.print(f"[yellow]still owed:[/] {recipient}", highlight=False)
     console.print("every recipient has the brief" if not owed else f"{len(owed)} still owed")
@@ -402,11 +429,10 @@ def status(
 
     Example: PREFECT_API_URL=http://prefect.internal:4200/api raportti status --db postgresql+psycopg://raportti@db/raportti
     """
-    _use_warehouse(db)
-    from tasks.store import read_runs
+    from tasks.warehouse.runlog import read_runs
 
     columns = ("quarter", "flow", "started_at", "finished_at", "status", "run_id")
-    runs = read_runs(_warehouse(), limit)
+    runs = read_runs(_warehouse(_settings(db)), limit)
     table = Table(title="latest runs (warehouse run log)")
     for column in columns:
         table.add_column(column)
@@ -451,11 +477,11 @@ def lineage(
     Example: raportti lineage --quarter 2026Q3 --area 191 --theme debt
     """
     quarter_text = _quarter_text(quarter)
-    _use_warehouse(db)
     from schemas.quarter import Quarter
-    from tasks.store import read_cell_lineage
+    from tasks.warehouse.lineage import read_cell_lineage
 
-    keys = read_cell_lineage(_warehouse(), Quarter.parse(quarter_text), area, theme, target_group)
+    engine = _warehouse(_settings(db))
+    keys = read_cell_lineage(engine, Quarter.parse(quarter_text), area, theme, target_group)
     for municipality_code, report_id in keys.iter_rows():
         typer.echo(f"{municipality_code}\t{report_id}")
     console.print(f"{keys.height} reports", style="dim")
@@ -481,11 +507,10 @@ def landed(
     prefix = sha256.lower()
     if not re.fullmatch(r"[0-9a-f]{1,64}", prefix):
         fail(f"{sha256!r} is not a sha256", "give its hex digits, as manifest.json shows them")
-    _use_warehouse(db)
-    from tasks.deliver import OWNER_ONLY_FILE_MODE, write_file_atomically
-    from tasks.store import LandedContentMismatch, read_landed_content
+    from tasks.shared.files import OWNER_ONLY_FILE_MODE, write_file_atomically
+    from tasks.warehouse.reads import LandedContentMismatch, read_landed_content
 
-    engine = _warehouse()
+    engine = _warehouse(_settings(db))
     full = _one_landed_hash(engine, prefix)
     try:
         content = read_landed_content(engine, full)
@@ -497,7 +522,7 @@ def landed(
 
 def _one_landed_hash(engine: Engine, prefix: str) -> str:
     """Return the one landed sha256 that starts with `prefix`; exit when none or several do."""
-    from tasks.store import landed_hashes_starting_with
+    from tasks.warehouse.reads import landed_hashes_starting_with
 
     matches = landed_hashes_starting_with(engine, prefix)
     if not matches:

@@ -31,15 +31,10 @@ from sqlalchemy import Engine
 from flows import progress
 from schemas.quarter import Quarter
 from schemas.settings import Settings
-from tasks.store import (
-    RunLock,
-    claim_lock,
-    mark_crashed_runs,
-    refresh_lock,
-    release_lock,
-    take_over_lock,
-)
-from tasks.warehouse import connect_warehouse
+from tasks.shared.processes import process_exists
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.locks import RunLock, claim_lock, refresh_lock, release_lock, take_over_lock
+from tasks.warehouse.runlog import mark_crashed_runs
 
 HEARTBEAT_SECONDS = 20
 STALE_AFTER = timedelta(seconds=120)
@@ -75,19 +70,9 @@ def _logger() -> Logger:
 
 def holder_is_gone(holder: RunLock, now: datetime, host: str) -> bool:
     """Return whether a lock's holder has died: its process is gone here, or it went silent."""
-    if holder.host == host and not _process_alive(holder.pid):
+    if holder.host == host and not process_exists(holder.pid):
         return True
     return now - holder.heartbeat_at > STALE_AFTER
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextmanager

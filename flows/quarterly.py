@@ -1,4 +1,4 @@
-"""The quarterly brief: extract, validate, store, check, aggregate, publish and deliver."""
+"""The quarterly brief: extract, validate, store, check, aggregate, publish and send."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ from flows.artifacts import record_run_artifacts
 from flows.lock import quarter_lock
 from flows.steps import (
     aggregate_quarter,
-    blocks_publication,
     check_quality,
     choose_quarter,
     compose_brief,
-    deliver,
     finish_run_log,
     ingest_sources,
     publish,
@@ -25,11 +23,13 @@ from flows.steps import (
     read_stored_quarter,
     record_lineage,
     run_settings,
+    send_briefs,
     start_run_log,
     summarize,
 )
 from schemas.reference import load_reference
-from tasks.summary import RunSummary
+from tasks.figures.quality import blocks_publication
+from tasks.run.summary import RunSummary
 
 QuarterText = Annotated[
     str, Field(pattern=r"^\d{4}Q[1-4]$", description="A quarter as YYYYQn, e.g. 2026Q3")
@@ -85,7 +85,7 @@ def quarterly_brief(
             record_lineage(settings, period, figures)
             facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
             files = publish(settings, period, figures, facts, rejections, configured, outcomes)
-            owed = deliver(settings, period, files) if send else []
+            owed = send_briefs(settings, period, files) if send else []
             summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)

@@ -9,12 +9,11 @@ does not extract a finished source again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
 from pathlib import Path
@@ -37,49 +36,36 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter, quarter_range
 from schemas.settings import Settings
 from schemas.sources import SourceConfig, SourcesConfig, load_sources
-from tasks.aggregate import (
-    also_mentioned,
-    cell_lineage,
-    published_cells,
-    quarter_trends,
-    report_mix,
+from tasks.brief.facts import BriefFacts
+from tasks.brief.inputs import QuarterFigures, quarter_brief_facts, quarter_figures
+from tasks.brief.render import write_briefs
+from tasks.figures.quality import quality_gate
+from tasks.intake.extract import SourceUnavailable
+from tasks.intake.fingerprint import source_fingerprint
+from tasks.outward.publish import (
+    copy_to_publication,
+    published_briefs,
+    source_statuses,
+    write_published_quarter,
 )
-from tasks.brief import BriefFacts, brief_facts, quotable_proposals, write_briefs
-from tasks.deliver import brief_version, copy_to_publication, send_brief, smtp_config
-from tasks.extract import SourceUnavailable
-from tasks.ingest import SourceOutcome, ingest_source
-from tasks.publish import SourceStatus, rejected_rows_per_municipality, write_published_quarter
-from tasks.quality import hard_failures, quality_gate
-from tasks.store import (
+from tasks.outward.send import send_published_briefs
+from tasks.run.summary import EXIT_OK, RunSummary, exit_status, run_summary, summary_json
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.ingest import SourceOutcome, ingest_source
+from tasks.warehouse.lineage import replace_cell_lineage
+from tasks.warehouse.reads import (
+    read_lookback_reports,
     read_open_rejections,
     read_quarter_deliveries,
-    read_reports,
-    record_run_end,
-    record_run_start,
-    replace_cell_lineage,
 )
-from tasks.summary import EXIT_OK, RunSummary, exit_status, summary_json
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.runlog import record_run_end, record_run_start
 
-TREND_QUARTERS = 12  # eight shown, and the four before them for year-on-year changes
 SOURCE_TIMEOUT_SECONDS = 1800
 SOURCE_TAG = "raportti-source"
 # How many sources of each kind are read at once (tag concurrency limits `source-kind:<kind>`,
 # created when missing; change them in Prefect's UI or with `prefect concurrency-limit`).
 SOURCE_KIND_LIMITS = {"sql": 2, "json": 4, "xlsx": 4, "csv": 8}
-
-
-@dataclass(frozen=True)
-class QuarterFigures:
-    """Everything computed from the stored quarter, before it is written."""
-
-    cells: pl.DataFrame
-    trends: pl.DataFrame
-    mentions: pl.DataFrame
-    mix: pl.DataFrame
-    lineage: pl.DataFrame
-    quotes: pl.DataFrame
-    valid_reports: int
+_PROCESS_SETTINGS: ContextVar[Settings | None] = ContextVar("raportti_settings", default=None)
 
 
 def _retry_only_unavailable(_task: object, _run: object, state: State) -> bool:
@@ -88,19 +74,31 @@ def _retry_only_unavailable(_task: object, _run: object, state: State) -> bool:
     return isinstance(error, SourceUnavailable)  # not SourceTimedOut nor SourceMisconfigured
 
 
-def run_settings(out_dir: Path, sources_file: Path) -> Settings:
-    """Return the settings of this run: the environment's, with the flow's parameters on top."""
-    return Settings(out_dir=out_dir, sources_file=sources_file)
+@contextmanager
+def flows_run_on(settings: Settings) -> Iterator[None]:
+    """Run the flows this process starts in the block on `settings` (the CLI's, built once).
+
+    Prefect stores a flow's parameters, so the warehouse URL (which may hold a password)
+    reaches the flow this way, never as a parameter.
+    """
+    token = _PROCESS_SETTINGS.set(settings)
+    try:
+        yield
+    finally:
+        _PROCESS_SETTINGS.reset(token)
+
+
+def run_settings(out_dir: Path | None, sources_file: Path | None = None) -> Settings:
+    """Return the settings of this run: the process's (or environment's), the flow's on top."""
+    given = {"out_dir": out_dir, "sources_file": sources_file}
+    overrides = {name: value for name, value in given.items() if value is not None}
+    process = _PROCESS_SETTINGS.get()
+    return process.model_copy(update=overrides) if process else Settings(**overrides)
 
 
 def choose_quarter(quarter: str | None) -> Quarter:
     """Return the requested quarter, or the latest complete one in Europe/Helsinki."""
     return Quarter.parse(quarter) if quarter else Quarter.latest_complete(datetime.now(UTC))
-
-
-def blocks_publication(findings: list[Finding]) -> bool:
-    """Return whether a hard quality finding stops publication."""
-    return bool(hard_failures(findings))
 
 
 @task(name="start-run-log", retries=2, cache_policy=NO_CACHE)
@@ -129,27 +127,6 @@ def read_sources(
     A source of a municipality that `known_codes` lacks makes the file invalid.
     """
     return load_sources(sources_file, known_codes).only(municipalities)
-
-
-def source_fingerprint(source: SourceConfig, base_dir: Path) -> str:
-    """Return a digest of the source's settings and of the files it now holds (name, size, time).
-
-    An SQL source is incremental by its watermark, a URL is fetched whole: both are keyed
-    by their settings alone.
-    """
-    digest = hashlib.sha256(source.model_dump_json().encode())
-    for path in _matching_files(source, base_dir):
-        stat = path.stat()
-        digest.update(json.dumps([path.name, stat.st_size, stat.st_mtime_ns]).encode())
-    return digest.hexdigest()[:32]
-
-
-def _matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
-    if not source.path:
-        return []
-    pattern = base_dir / source.path
-    root = Path(pattern.anchor)
-    return sorted(path for path in root.glob(str(pattern.relative_to(root))) if path.is_file())
 
 
 def _extraction_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -276,10 +253,8 @@ def check_quality(settings: Settings, quarter: Quarter) -> list[Finding]:
 
 @task(name="read-stored-quarter", retries=2, timeout_seconds=600, cache_policy=NO_CACHE)
 def read_stored_quarter(settings: Settings, quarter: Quarter) -> pl.DataFrame:
-    """Return the stored reports of the quarter and the seven before it."""
-    engine = connect_warehouse(settings.warehouse_url())
-    quarters = [quarter.previous(n) for n in range(TREND_QUARTERS)]
-    return read_reports(engine, quarters)
+    """Return the stored reports of the quarter and of the quarters its trends look back on."""
+    return read_lookback_reports(connect_warehouse(settings.warehouse_url()), quarter)
 
 
 @task(name="aggregate-quarter", cache_policy=NO_CACHE)
@@ -287,17 +262,8 @@ def aggregate_quarter(
     reports: pl.DataFrame, quarter: Quarter, settings: Settings
 ) -> QuarterFigures:
     """Return the published cube, trends, mix, mentions, lineage and quotable proposals."""
-    reference = settings.reference()
-    threshold = settings.suppression_threshold
-    current = reports.filter(pl.col("submitted_on").is_between(quarter.first_day, quarter.last_day))
-    figures = QuarterFigures(
-        cells=published_cells(reports, quarter, reference, threshold),
-        trends=quarter_trends(reports, quarter, reference, threshold),
-        mentions=also_mentioned(reports, quarter, reference, threshold),
-        mix=report_mix(reports, quarter, threshold),
-        lineage=cell_lineage(reports, quarter, reference),
-        quotes=quotable_proposals(current),
-        valid_reports=current.height,
+    figures = quarter_figures(
+        reports, quarter, settings.reference(), settings.suppression_threshold
     )
     get_run_logger().info("quarter %s: %s valid reports", quarter, figures.valid_reports)
     return figures
@@ -319,19 +285,9 @@ def compose_brief(
     settings: Settings,
 ) -> BriefFacts:
     """Return the facts the brief states, in every language."""
-    failed = sorted({outcome.municipality_code for outcome in outcomes if outcome.failed})
-    return brief_facts(
-        quarter,
-        figures.cells,
-        figures.trends,
-        figures.mentions,
-        figures.mix,
-        figures.quotes,
-        findings,
-        failed,
-        rejected_rows_per_municipality(rejections),
-        settings.reference(),
-        settings.suppression_threshold,
+    reference, threshold = settings.reference(), settings.suppression_threshold
+    return quarter_brief_facts(
+        quarter, figures, findings, outcomes, rejections, reference, threshold
     )
 
 
@@ -360,7 +316,7 @@ def publish(
     out_dir = settings.out_dir / str(quarter)
     with progress.step("writing briefs"):
         briefs = write_briefs(facts, out_dir)
-    statuses = _statuses(sources, outcomes)
+    statuses = source_statuses(sources, outcomes)
     deliveries = read_quarter_deliveries(engine, quarter)
     files = write_published_quarter(
         out_dir,
@@ -388,31 +344,12 @@ def summarize(
     owed: list[str],
 ) -> RunSummary:
     """Return the run's outcome in counts (no figures when publication was stopped)."""
-    return RunSummary(
-        quarter=str(quarter),
-        sources=outcomes,
-        valid_reports=figures.valid_reports if figures else 0,
-        open_rejected_rows=rejections.select("source_id", "delivery", "row_number").n_unique(),
-        findings=findings,
-        published=files,
-        published_blocked=blocks_publication(findings),
-        undelivered=owed,
-    )
-
-
-def _statuses(sources: SourcesConfig, outcomes: list[SourceOutcome]) -> list[SourceStatus]:
-    """Return every configured source's status; one the run did not read is `not_read`."""
-    errors = {outcome.source_id: outcome.error for outcome in outcomes}
-    return [
-        SourceStatus(
-            s.source_id, s.municipality_code, s.kind, errors.get(s.source_id), s.source_id in errors
-        )
-        for s in sources.sources
-    ]
+    valid_reports = figures.valid_reports if figures else 0
+    return run_summary(str(quarter), outcomes, valid_reports, rejections, findings, files, owed)
 
 
 @task(name="send-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def deliver(
+def send_briefs(
     settings: Settings, quarter: Quarter, files: list[Path], again: bool = False
 ) -> list[str]:
     """E-mail the briefs to those on the list not yet sent them (all of them when `again`).
@@ -420,33 +357,12 @@ def deliver(
     Returns:
         The recipients still owed the briefs (those whose sending failed).
     """
-    config = smtp_config(settings)
-    if config is None or not settings.mail_to:
+    outcome = send_published_briefs(settings, str(quarter), files, again)
+    if outcome is None:
         get_run_logger().info("no SMTP server or distribution list configured: nothing sent")
         return []
-    briefs = [path for path in files if path.suffix == ".pdf"]
-    outcome = send_brief(
-        connect_warehouse(settings.warehouse_url()),
-        config,
-        str(quarter),
-        brief_version(briefs),
-        briefs,
-        settings.mail_to,
-        *_mail_text(quarter),
-        again=again,
-    )
     get_run_logger().info(outcome.summary())
     return sorted(outcome.failed)
-
-
-def _mail_text(quarter: Quarter) -> tuple[str, str]:
-    subject = f"Sosiaalinen raportointi {quarter} / Social rapportering / Social reporting"
-    body = (
-        f"Liitteenä Lapin hyvinvointialueen sosiaalisen raportoinnin katsaus {quarter}.\n"
-        f"Bifogat: översikten över social rapportering i Lappland {quarter}.\n"
-        f"Attached: the social reporting brief of the Lapland welfare region, {quarter}.\n"
-    )
-    return subject, body
 
 
 def quarters_between(first: str, last: str) -> list[str]:
@@ -455,8 +371,7 @@ def quarters_between(first: str, last: str) -> list[str]:
 
 
 @task(name="resend-brief", timeout_seconds=900, cache_policy=NO_CACHE)
-def owed_after_resend(quarter: str, out_dir: Path, again: bool) -> list[str]:
+def resend_briefs(settings: Settings, quarter: str, again: bool) -> list[str]:
     """Send the published briefs of `quarter` (to all when `again`); return who is still owed."""
-    settings = Settings(out_dir=out_dir)
-    files = sorted((out_dir / quarter).glob("brief-*.pdf"))
-    return deliver.fn(settings, Quarter.parse(quarter), files, again)
+    files = published_briefs(settings.out_dir, quarter)
+    return send_briefs.fn(settings, Quarter.parse(quarter), files, again)

@@ -9,13 +9,13 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
-from flows.artifacts import record_check_artifacts
+from flows.artifacts import record_waiting_artifacts
 from flows.quarterly import MunicipalityCode, QuarterText, quarterly_brief
-from flows.steps import owed_after_resend, quarters_between, read_sources, run_settings
+from flows.steps import quarters_between, read_sources, resend_briefs, run_settings
 from schemas.settings import Settings
 from schemas.sources import SourceConfig
-from tasks.submissions import SourceCheck, check_source_deliveries
-from tasks.summary import RunSummary
+from tasks.intake.dry_run import WaitingDeliveries, count_waiting_deliveries
+from tasks.run.summary import RunSummary
 
 
 @flow(name="backfill", description="Publish every quarter in a range, oldest first.")
@@ -58,14 +58,14 @@ def resend_brief(
     Returns:
         The recipients still owed the brief.
     """
-    return owed_after_resend(quarter, out_dir, again=not owed_only)
+    return resend_briefs(run_settings(out_dir), quarter, again=not owed_only)
 
 
 @task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
-def check_source(source: SourceConfig, base_dir: Path, settings: Settings) -> SourceCheck:
+def count_waiting(source: SourceConfig, base_dir: Path, settings: Settings) -> WaitingDeliveries:
     """Validate one source's waiting files without storing anything."""
-    reference = settings.reference()
-    check = check_source_deliveries(source, base_dir, reference, datetime.now(UTC))
+    reference, limits = settings.reference(), settings.delivery_limits()
+    check = count_waiting_deliveries(source, base_dir, reference, datetime.now(UTC), limits)
     get_run_logger().info(
         "%s: %s files, %s rows, %s rejected, %s unreadable",
         source.source_id,
@@ -84,7 +84,7 @@ def check_source(source: SourceConfig, base_dir: Path, settings: Settings) -> So
 def check_submissions(
     sources_file: Path = Path("sources.toml"),
     municipalities: list[MunicipalityCode] | None = None,
-) -> list[SourceCheck]:
+) -> list[WaitingDeliveries]:
     """Check every file source's waiting deliveries and report rejected rows per municipality.
 
     Args:
@@ -95,22 +95,22 @@ def check_submissions(
     Returns:
         Each source's counts: files, rows, valid rows, rejected rows by rule, unreadable files.
     """
-    settings = run_settings(Settings().out_dir, sources_file)
+    settings = run_settings(None, sources_file)
     sources = read_sources(
         settings.sources_file, municipalities, settings.reference().municipality_codes
     )
-    futures = check_source.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
+    futures = count_waiting.map(sources.sources, unmapped(sources.base_dir), unmapped(settings))
     checks = [
-        _check_or_failure(source, future.wait() or future.state)
+        _waiting_or_failure(source, future.wait() or future.state)
         for source, future in zip(sources.sources, futures, strict=True)
     ]
-    record_check_artifacts(checks, settings)
+    record_waiting_artifacts(checks, settings)
     return checks
 
 
-def _check_or_failure(source: SourceConfig, state: State) -> SourceCheck:
+def _waiting_or_failure(source: SourceConfig, state: State) -> WaitingDeliveries:
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
     reason = str(error) if isinstance(error, BaseException) else state.message or "failed"
-    return SourceCheck(source.source_id, source.municipality_code, source.kind, error=reason)
+    return WaitingDeliveries(source.source_id, source.municipality_code, source.kind, error=reason)

@@ -134,7 +134,7 @@ class Explanation:
 
 def _explained_types() -> tuple[type[BaseException], ...]:
     from flows.lock import QuarterBusy
-    from tasks.warehouse import WarehouseTooNew
+    from tasks.warehouse.connection import WarehouseTooNew
 
     return (QuarterBusy, WarehouseTooNew, tomllib.TOMLDecodeError)
 
@@ -169,7 +169,8 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
     import sqlalchemy.exc
 
     from flows.lock import QuarterBusy
-    from tasks.warehouse import WarehouseTooNew, safe_url
+    from tasks.shared.urls import safe_url
+    from tasks.warehouse.connection import WarehouseTooNew
 
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if isinstance(error, QuarterBusy):

@@ -1,0 +1,1 @@
+"""The contract: field lists, pandera models, code lists, settings, shared constants."""

@@ -1,6 +1,6 @@
 """The published cell of CONTRACT.md §5: one row of `aggregates.csv`, as a pandera model.
 
-`tasks.aggregate.published_cells` returns these rows (with `clients_missing`
+`tasks.figures.aggregate.published_cells` returns these rows (with `clients_missing`
 riding along for the brief); `aggregates_table` keeps the contract's columns
 in order. Validate with `PublishedCell` for the default threshold of 5, or
 with `published_cell_schema(threshold)` for another.
@@ -15,6 +15,8 @@ import polars as pl
 
 DEFAULT_THRESHOLD = 5
 LEVELS = ("region", "subregion", "municipality")
+TREND_QUARTERS = 8  # the quarters a trend shows
+LOOKBACK_QUARTERS = TREND_QUARTERS + 4  # the quarters read: a year before the first shown
 GRAIN = ("quarter", "level", "area_code", "theme", "target_group")
 
 

@@ -4,7 +4,7 @@ One suite validates one stored quarter, one row per stored report, through the a
 `sql/select_quality_reports.sql`: keys and codes as stored, free text only as its length
 (`phenomenon_length`, …), so no typed text reaches a validation result or the Data Docs.
 Each expectation carries in its `meta` the finding it raises when it fails: `check`,
-`severity` and the contract `column` (see `tasks.quality` for the check names).
+`severity` and the contract `column` (see `tasks.figures.quality` for the check names).
 Great Expectations is imported only inside `quality_suite`, because its import takes seconds.
 """
 

@@ -3,9 +3,9 @@
 Every stage passes polars frames of three shapes:
 
 - a *delivered* frame: the contract's fields, all `pl.String`, plus the
-  lineage columns of `LINEAGE_DTYPES` (what `tasks.parse` returns);
+  lineage columns of `LINEAGE_DTYPES` (what `tasks.intake.parse` returns);
 - a *report* frame: the contract's fields with the types of `REPORT_DTYPES`,
-  plus the lineage columns (what `tasks.validate` passes on as valid);
+  plus the lineage columns (what `tasks.intake.validate` passes on as valid);
 - a *rejection* frame: one row per rejected row and failed field, with the
   columns of `REJECTION_DTYPES`, never the free text.
 """
@@ -123,6 +123,23 @@ REJECTION_DTYPES: dict[str, pl.DataType] = {
     "reason": pl.String(),  # plain English, never a free-text value
     "reason_fi": pl.String(),  # the same in Finnish, for the municipality's feedback
 }
+
+REJECTED_ROW_KEY: tuple[str, ...] = ("source_id", "delivery", "row_number")  # one delivered row
+
+
+def distinct_rejected_rows() -> pl.Expr:
+    """Return the expression counting distinct rejected rows (a row may break several rules)."""
+    return pl.struct(*REJECTED_ROW_KEY).n_unique()
+
+
+def count_rejected_rows(rejections: pl.DataFrame) -> int:
+    """Return how many distinct delivered rows `rejections` holds."""
+    return rejections.select(distinct_rejected_rows()).item() if rejections.height else 0
+
+
+def delivering_municipality() -> pl.Expr:
+    """Return the municipality whose source delivered a rejected row (from its source id)."""
+    return pl.col("source_id").str.split("-").list.first()
 
 
 def empty_rejections() -> pl.DataFrame:

@@ -1,6 +1,6 @@
 """The social report of CONTRACT.md §1 as a pandera model, with the Finnish labels of its codes.
 
-`tasks.validate` parses a delivered frame into the types of `REPORT_DTYPES`
+`tasks.intake.validate` parses a delivered frame into the types of `REPORT_DTYPES`
 first and validates the typed, collected frame with `report_schema(...)`:
 `ReportModel` plus the checks that depend on configuration (the reference
 code lists, the run's day and the source's municipality). Every check is

@@ -21,6 +21,8 @@ atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
+# A temporary Prefect server starts slowly on a busy machine (20 s by default): give it time.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.pop("PREFECT_API_URL", None)
 for _setting in [
     name for name in os.environ if name.startswith("RAPORTTI_") and name != "RAPORTTI_TEST_PG_URL"

@@ -27,10 +27,10 @@ from typing import IO
 import polars as pl
 
 from schemas.limits import MIB, DeliveryLimits
-from tasks.extract import Delivery
+from tasks.intake.extract import Delivery
 from tasks.intake.limits import DeliveryRefused, check_limits, check_rows
+from tasks.intake.parse import ParsedDelivery, UnreadableDelivery, parse_delivery
 from tasks.intake.refusals import shown_name
-from tasks.parse import ParsedDelivery, UnreadableDelivery, parse_delivery
 
 BOUNDED_KINDS = frozenset({"xlsx", "json"})
 CHILD_CPU_S = 600

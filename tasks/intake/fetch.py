@@ -142,12 +142,12 @@ def _follow(url: str, max_bytes: int, watchdog: _Watchdog) -> Fetched:
     for _ in range(MAX_REDIRECTS + 1):
         connection = _connection(current, watchdog)
         try:
-            response = _get(connection, current)
-            if response.status not in REDIRECT_STATUSES:
-                if response.status != http.HTTPStatus.OK:
-                    raise FetchFailed(f"HTTP {response.status} {response.reason}")
-                return _body(response, max_bytes)
-            current = _redirect_target(url, current, response.getheader("Location") or "")
+            with _get(connection, current) as response:  # closed, or its socket outlives us
+                if response.status not in REDIRECT_STATUSES:
+                    if response.status != http.HTTPStatus.OK:
+                        raise FetchFailed(f"HTTP {response.status} {response.reason}")
+                    return _body(response, max_bytes)
+                current = _redirect_target(url, current, response.getheader("Location") or "")
         finally:
             connection.close()
     raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
@@ -166,7 +166,11 @@ def _connection(url: str, watchdog: _Watchdog) -> http.client.HTTPConnection:
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    connection.connect()
+    try:
+        connection.connect()
+    except BaseException:
+        connection.close()  # a refused TLS handshake leaves the plain socket open
+        raise
     watchdog.watch(connection.sock)
     return connection
 

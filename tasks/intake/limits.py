@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from posixpath import join, normpath
 
 from schemas.limits import DeliveryLimits
-from tasks.extract import Delivery, too_large
+from tasks.intake.extract import Delivery, too_large
+from tasks.intake.parse import UnreadableDelivery
 from tasks.intake.refusals import ASK_SMALLER, refusal
-from tasks.parse import UnreadableDelivery
 
 _SCAN_BYTES = 1 << 20
 _OVERLAP_BYTES = 256

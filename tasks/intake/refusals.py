@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.redact import redact_text
+from tasks.intake.redact import redact_text
 
 ASK_SMALLER = "ask the municipality to split the export into smaller files (for example by month)"
 

@@ -49,15 +49,15 @@ class PrefectServer:
 
     def start(self, name: str, *command: str) -> subprocess.Popen:
         """Start a long-running process (a worker) with the server's environment."""
-        log = (self.home / f"{name}.log").open("w")
-        process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=self.environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with (self.home / f"{name}.log").open("w") as log:  # the process keeps its own copy
+            process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
         return process
 

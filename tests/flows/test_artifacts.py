@@ -11,11 +11,11 @@ from uuid import UUID
 import polars as pl
 import pytest
 
+from demo.inbox import DemoInbox, write_demo_inbox
 from schemas.quarter import Quarter
-from tasks.demo import DemoInbox, write_demo_inbox
-from tasks.store import read_open_rejections
-from tasks.summary import RunSummary
-from tasks.warehouse import connect_warehouse
+from tasks.run.summary import RunSummary
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.reads import read_open_rejections
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("server")]
 

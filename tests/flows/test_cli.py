@@ -15,8 +15,10 @@ from typer.testing import CliRunner
 from flows.cli import app
 from schemas.fields import REJECTION_DTYPES
 from schemas.reference import PACKAGED_REFERENCE_DIR
-from tasks.store import DeliveryRecord, store_delivery
-from tasks.warehouse import connect_warehouse, schema_migrations, sql_text
+from tasks.intake.checked import DeliveryRecord
+from tasks.shared.sqlfiles import sql_text
+from tasks.warehouse.connection import connect_warehouse, schema_migrations
+from tasks.warehouse.load import store_delivery
 from tests.factories import report_frame
 
 HEADER = (
@@ -132,6 +134,20 @@ def test_a_sources_file_naming_an_unknown_municipality_exits_2_naming_it(
     assert "999 is not in municipalities.csv" in result.output
 
 
+@pytest.mark.parametrize(("flag", "warned"), [("--no-send", False), ("--no-deliver", True)])
+def test_no_deliver_still_works_but_says_it_is_deprecated(
+    tmp_path: Path, flag: str, warned: bool
+) -> None:
+    missing = tmp_path / "missing.toml"
+
+    result = runner.invoke(app, ["run", "--quarter", "2026Q3", "--sources", str(missing), flag])
+
+    assert result.exit_code == 2, result.output
+    assert "no such sources file" in result.output
+    assert ("--no-deliver is deprecated" in result.output) is warned
+    assert ("use --no-send" in result.output) is warned
+
+
 def test_help_shows_examples() -> None:
     result = runner.invoke(app, ["run", "--help"])
 
@@ -237,7 +253,7 @@ def test_a_warehouse_newer_than_this_raportti_is_one_line_saying_upgrade(
 
 def test_a_run_on_a_warehouse_newer_than_this_raportti_is_explained_as_usage() -> None:
     from flows.terminal import explanation
-    from tasks.warehouse import WarehouseTooNew
+    from tasks.warehouse.connection import WarehouseTooNew
 
     explained = explanation(WarehouseTooNew("sqlite:///w.db", 3, 2), "sqlite:///w.db", "s.toml")
 

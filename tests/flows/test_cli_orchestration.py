@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from demo.inbox import write_demo_inbox
 from flows.cli import app
 from schemas.quarter import Quarter
-from tasks.demo import write_demo_inbox
-from tasks.store import claim_lock, record_run_start
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.locks import claim_lock
+from tasks.warehouse.runlog import record_run_start
 
 COMMANDS = [
     "run",

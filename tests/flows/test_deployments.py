@@ -14,12 +14,12 @@ import pytest
 from prefect.exceptions import ParameterTypeError
 from prefect.utilities.callables import parameter_schema
 
+from demo.inbox import write_demo_inbox
 from flows.deployments import QUARTERLY_CRON, TIMEZONE, deployment_specs, deployments, flow_of
 from flows.quarterly import quarterly_brief
 from flows.steward import backfill, check_submissions, resend_brief
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
-from tasks.demo import write_demo_inbox
 from tests.flows.prefect_processes import (
     BIN,
     flow_run_id_of,

@@ -1,5 +1,8 @@
-"""The output folder full or read-only: the run fails in one line, no partial file under a final
-name, and the next run publishes the quarter with no row stored twice."""
+"""The output folder full or read-only: the run fails in one line, nothing is half-written.
+
+No partial file stands under a final name, and the next run publishes the quarter with no
+row stored twice.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tasks.warehouse import connect_warehouse
-from tests.tasks.hostile_corpus import CODE, csv_text, row
+from tasks.warehouse.connection import connect_warehouse
+from tests.tasks.intake.hostile_corpus import CODE, csv_text, row
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("server")]
 

@@ -18,8 +18,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.warehouse import connect_warehouse
-from tests.tasks.hostile_corpus import CASES, CODE, FIXTURES, TEXT, Case, csv_text, row
+from tasks.warehouse.connection import connect_warehouse
+from tests.tasks.intake.hostile_corpus import CASES, CODE, FIXTURES, TEXT, Case, csv_text, row
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
 

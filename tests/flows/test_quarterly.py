@@ -15,11 +15,11 @@ import polars as pl
 import pytest
 from sqlalchemy import text
 
+from demo.inbox import DemoInbox, write_demo_inbox
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
-from tasks.demo import DemoInbox, write_demo_inbox
-from tasks.summary import RunSummary, exit_status
-from tasks.warehouse import connect_warehouse
+from tasks.run.summary import RunSummary, exit_status
+from tasks.warehouse.connection import connect_warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
 

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.summary import RunSummary, attention_lines, exit_status
-from tasks.warehouse import connect_warehouse
+from tasks.run.summary import RunSummary, attention_lines, exit_status
+from tasks.warehouse.connection import connect_warehouse
 from tests.smtp import LoopbackController
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
@@ -178,7 +178,7 @@ def test_briefs_are_mailed_once_per_recipient_and_resend_sends_them_again(
         published = (tmp_path / "julkaisu" / QUARTER / name).read_bytes()
         assert published == (out_dir / QUARTER / name).read_bytes(), name
 
-    assert summary.undelivered == []
+    assert summary.unsent == []
     assert sorted(r for rcpts, _ in mailbox.received for r in rcpts) == [
         "hallitus@lapha.fi",
         "johto@lapha.fi",

@@ -26,13 +26,13 @@ from sqlalchemy import text
 
 import flows.lock as lock
 import flows.steps as steps
+from demo.inbox import DemoInbox, write_demo_inbox
 from flows.lock import QuarterBusy, holder_is_gone, quarter_lock, source_lock
 from flows.quarterly import MUNICIPALITY_CODES
 from schemas.quarter import Quarter
 from schemas.settings import Settings
-from tasks.demo import DemoInbox, write_demo_inbox
-from tasks.store import RunLock, claim_lock, release_lock, take_over_lock
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.locks import RunLock, claim_lock, release_lock, take_over_lock
 
 QUARTER = Quarter(2026, 2)
 HOST = socket.gethostname()
@@ -343,6 +343,7 @@ def hanging_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/export.json"
     _Hanging.release.set()
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.slow

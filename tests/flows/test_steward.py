@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from demo.inbox import DemoInbox, write_demo_inbox
 from schemas.quarter import Quarter
-from tasks.demo import DemoInbox, write_demo_inbox
-from tasks.submissions import SourceCheck
+from tasks.intake.dry_run import WaitingDeliveries
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("server")]
 
@@ -36,11 +36,11 @@ def test_check_submissions_counts_rejected_rows_and_stores_nothing(
         sources_file=inbox.sources_file, municipalities=[*FILE_SOURCES, "698"], return_state=True
     )
 
-    checks: dict[str, SourceCheck] = {check.source_id: check for check in state.result()}
+    checks: dict[str, WaitingDeliveries] = {check.source_id: check for check in state.result()}
     delivered = inbox.reports.filter(pl.col("source_id").str.head(3).is_in(FILE_SOURCES))
     for source_id, check in checks.items():
         if check.kind == "sql":
-            assert not check.checked
+            assert not check.is_file_source
             continue
         rows = delivered.filter(pl.col("source_id") == source_id)
         assert check.rows_in == rows.height, source_id

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from demo.inbox import write_demo_inbox
 from schemas.quarter import Quarter
-from tasks.demo import write_demo_inbox
-from tasks.warehouse import connect_warehouse
+from tasks.warehouse.connection import connect_warehouse
 from tests.conftest import fresh_pg_database
 from tests.flows.prefect_processes import (
     BIN,

@@ -1,0 +1,1 @@
+"""The figures: the quality gate, the aggregates and their disclosure control."""

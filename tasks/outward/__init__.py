@@ -1,0 +1,1 @@
+"""The way out: the published files, and the brief sent by mail."""
