@@ -66,7 +66,7 @@ def _run(sources: Path, db_url: str, out: Path, max_file_bytes: int) -> subproce
             db_url,
             "--out",
             str(out),
-            "--no-deliver",
+            "--no-send",
         ],
         env=environment,
         capture_output=True,

@@ -145,7 +145,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) 
             db_url,
             "--out",
             str(root / "out"),
-            "--no-deliver",
+            "--no-send",
         ],
         env=environment,
     )
