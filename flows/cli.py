@@ -309,7 +309,9 @@ def check(
             "--municipality is missing", "name the delivering municipality, e.g. --municipality 851"
         )
     _require_known_municipalities([municipality], settings)
-    outcome = validate_files(files, municipality, lang, encoding, settings.reference())
+    outcome = validate_files(
+        files, municipality, lang, encoding, settings.reference(), settings.delivery_limits()
+    )
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:

@@ -74,7 +74,7 @@ _PROCESS_SETTINGS: ContextVar[Settings | None] = ContextVar("raportti_settings",
 def _retry_only_unavailable(_task: object, _run: object, state: State) -> bool:
     """Retry a source only when it was unreachable: not on bad content, not after a timeout."""
     error = state.result(raise_on_failure=False, _sync=True)  # called inside the task's loop
-    return isinstance(error, SourceUnavailable)
+    return isinstance(error, SourceUnavailable)  # not SourceTimedOut nor SourceMisconfigured
 
 
 @contextmanager
@@ -150,7 +150,8 @@ def _ingest_now(
     engine = connect_warehouse(settings.warehouse_url())
     with source_lock(engine, source.source_id, wait_seconds=SOURCE_TIMEOUT_SECONDS):
         now = datetime.now(UTC)
-        return ingest_source(source, base_dir, engine, settings.reference(), quarter, now, logger)
+        reference, limits = settings.reference(), settings.delivery_limits()
+        return ingest_source(source, base_dir, engine, reference, quarter, now, logger, limits)
 
 
 @task(

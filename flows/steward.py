@@ -73,8 +73,8 @@ def resend_brief(
 @task(name="check-source", retries=2, retry_delay_seconds=[5, 20], cache_policy=NO_CACHE)
 def count_waiting(source: SourceConfig, base_dir: Path, settings: Settings) -> WaitingDeliveries:
     """Validate one source's waiting files without storing anything."""
-    reference = settings.reference()
-    check = count_waiting_deliveries(source, base_dir, reference, datetime.now(UTC))
+    reference, limits = settings.reference(), settings.delivery_limits()
+    check = count_waiting_deliveries(source, base_dir, reference, datetime.now(UTC), limits)
     get_run_logger().info(
         "%s: %s files, %s rows, %s rejected, %s unreadable",
         source.source_id,

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.reference import PACKAGED_REFERENCE_DIR, Reference, load_reference
 
 DEFAULT_OUTPUT_DIR = Path("outputs")
@@ -50,10 +51,49 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Each municipality's contact list for its feedback digest (JSON)",
     )
+    max_delivery_bytes: int = Field(
+        DEFAULT_LIMITS.max_bytes, ge=1, description="Largest delivery read (file or HTTP body)"
+    )
+    max_delivery_rows: int = Field(
+        DEFAULT_LIMITS.max_rows, ge=1, description="Most rows (CSV lines, sheet rows) per delivery"
+    )
+    max_cell_chars: int = Field(
+        DEFAULT_LIMITS.max_cell_chars, ge=1, description="Longest cell; bounds a CSV line"
+    )
+    max_sheet_cells: int = Field(
+        DEFAULT_LIMITS.max_sheet_cells, ge=1, description="Largest XLSX sheet (rows × columns)"
+    )
+    max_unzipped_bytes: int = Field(
+        DEFAULT_LIMITS.max_unzipped_bytes, ge=1, description="Largest XLSX, unzipped"
+    )
+    max_json_depth: int = Field(
+        DEFAULT_LIMITS.max_json_depth, ge=2, description="Deepest nesting in a JSON delivery"
+    )
+    max_number_chars: int = Field(
+        DEFAULT_LIMITS.max_number_chars, ge=1, description="Longest number in a JSON delivery"
+    )
+    parse_memory_bytes: int = Field(
+        DEFAULT_LIMITS.parse_memory_bytes,
+        ge=256 * 1024 * 1024,
+        description="Address space of the child process that parses an XLSX or JSON file",
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""
         return load_reference(self.reference_dir or PACKAGED_REFERENCE_DIR)
+
+    def delivery_limits(self) -> DeliveryLimits:
+        """Return the limits a delivery must keep before it is parsed."""
+        return DeliveryLimits(
+            max_bytes=self.max_delivery_bytes,
+            max_rows=self.max_delivery_rows,
+            max_cell_chars=self.max_cell_chars,
+            max_sheet_cells=self.max_sheet_cells,
+            max_unzipped_bytes=self.max_unzipped_bytes,
+            max_json_depth=self.max_json_depth,
+            max_number_chars=self.max_number_chars,
+            parse_memory_bytes=self.parse_memory_bytes,
+        )
 
     def warehouse_url(self) -> str:
         """Return the warehouse URL: the configured one, else SQLite under the output folder."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
+import urllib.parse
 from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
@@ -10,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 SourceKind = Literal["sql", "csv", "xlsx", "json"]
+_SECRET_WORDS = ("token", "key", "secret", "password", "passwd", "pwd", "sig", "auth", "jwt")
 
 
 class SourceConfig(BaseModel):
@@ -21,7 +24,9 @@ class SourceConfig(BaseModel):
     kind: SourceKind = Field(description="sql, csv, xlsx or json")
     path: str | None = Field(None, description="Glob of delivered files, relative to sources.toml")
     url: str | None = Field(None, description="HTTP(S) URL of a JSON export")
-    url_env: str | None = Field(None, description="Variable that holds the SQLAlchemy URL")
+    url_env: str | None = Field(
+        None, description="Variable holding the URL: SQLAlchemy for sql, HTTPS for json"
+    )
     query: str | None = Field(None, description="SQL file relative to sources.toml")
     encoding: str | None = Field(None, description="Fallback codec when a file is not UTF-8")
 
@@ -29,10 +34,22 @@ class SourceConfig(BaseModel):
     def _has_a_location(self) -> SourceConfig:
         if self.kind == "sql" and not self.url_env:
             raise ValueError(f"sql source {self.municipality_code} needs url_env")
-        if self.kind == "json" and not (self.path or self.url):
-            raise ValueError(f"json source {self.municipality_code} needs path or url")
+        locations = [value for value in (self.path, self.url, self.url_env) if value]
+        if self.kind == "json" and len(locations) != 1:
+            raise ValueError(f"json source {self.municipality_code} needs path, url or url_env")
         if self.kind in ("csv", "xlsx") and not self.path:
             raise ValueError(f"{self.kind} source {self.municipality_code} needs path")
+        return self
+
+    @model_validator(mode="after")
+    def _url_has_no_credentials(self) -> SourceConfig:
+        parts = urllib.parse.urlsplit(self.url or "")
+        keys = [key.lower() for key, _ in urllib.parse.parse_qsl(parts.query)]
+        if "@" in parts.netloc or any(word in key for key in keys for word in _SECRET_WORDS):
+            raise ValueError(
+                f"the url of source {self.municipality_code} holds a credential; put the whole "
+                "URL in an environment variable and name that variable with url_env"
+            )
         return self
 
     @model_validator(mode="after")
@@ -78,6 +95,17 @@ class SourcesConfig(BaseModel):
     responses: list[ResponsesSource] = Field(default_factory=list)
 
     @model_validator(mode="after")
+    def _paths_stay_in_their_folder(self) -> SourcesConfig:
+        for source in self.sources:
+            for key, value in (("path", source.path), ("query", source.query)):
+                if value and not _stays_inside(self.base_dir, value):
+                    raise ValueError(
+                        f"the {key} {value!r} of source {source.source_id} leads out of the "
+                        f"folder of sources.toml ({self.base_dir}); give a path inside it"
+                    )
+        return self
+
+    @model_validator(mode="after")
     def _source_ids_are_unique(self) -> SourcesConfig:
         ids = [source.source_id for source in [*self.sources, *self.responses]]
         duplicates = sorted({source_id for source_id in ids if ids.count(source_id) > 1})
@@ -91,6 +119,14 @@ class SourcesConfig(BaseModel):
             return self
         kept = [s for s in self.sources if s.municipality_code in municipality_codes]
         return SourcesConfig(base_dir=self.base_dir, sources=kept, responses=self.responses)
+
+
+def _stays_inside(folder: Path, relative: str) -> bool:
+    """Return whether `relative`, joined to `folder` and normalised, stays inside `folder`."""
+    if Path(relative).is_absolute():
+        return False
+    joined = os.path.normpath(folder / relative)
+    return Path(joined).is_relative_to(os.path.normpath(folder))
 
 
 def load_sources(path: Path, municipality_codes: Collection[str] | None = None) -> SourcesConfig:

@@ -18,10 +18,12 @@ from schemas.fields import (
     REPORT_DTYPES,
     count_rejected_rows,
 )
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
+from tasks.intake.bounded import parsed_delivery
 from tasks.intake.extract import Delivery
-from tasks.intake.parse import ParsedDelivery, parse_delivery
+from tasks.intake.parse import ParsedDelivery
 from tasks.intake.redact import RedactionCounts, redacted_reports
 from tasks.intake.validate import validated_reports
 
@@ -94,10 +96,14 @@ class Tally:
 
 
 def checked_delivery(
-    delivery: Delivery, reference: Reference, quarter: Quarter, now: datetime
+    delivery: Delivery,
+    reference: Reference,
+    quarter: Quarter,
+    now: datetime,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> CheckedDelivery:
     """Return a delivery parsed, redacted and validated whole, with its landing record."""
-    parsed = parse_delivery(delivery, seq=0)
+    parsed = parsed_delivery(delivery, 0, limits)
     parts = list(checked_parts(parsed, delivery.municipality_code, reference, now))
     return CheckedDelivery(
         delivery_record(delivery, quarter, now, sum(parts, Tally())),

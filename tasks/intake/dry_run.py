@@ -9,6 +9,7 @@ readable lines, never rows.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,11 +18,12 @@ from pathlib import Path
 import polars as pl
 
 from schemas.fields import distinct_rejected_rows
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.quarter import Quarter, local_date
 from schemas.reference import Reference
 from schemas.sources import SourceConfig
 from tasks.intake.checked import FIRST_WATERMARK, checked_delivery
-from tasks.intake.extract import Delivery, list_deliveries
+from tasks.intake.extract import Delivery, list_deliveries, too_large
 from tasks.intake.parse import UnreadableDelivery
 from tasks.intake.validate import format_rejections
 
@@ -44,20 +46,31 @@ class FileValidation:
         return 1 if self.rejected_rows else 0
 
 
-def file_delivery(path: Path, municipality_code: str, encoding: str | None) -> Delivery:
-    """Return a delivered file as a Delivery of the kind its suffix names."""
+def file_delivery(
+    path: Path,
+    municipality_code: str,
+    encoding: str | None,
+    max_bytes: int = DEFAULT_LIMITS.max_bytes,
+) -> Delivery:
+    """Return a delivered file as a Delivery of the kind its suffix names (refused when too big)."""
     kind = KIND_BY_SUFFIX.get(path.suffix.lower())
     if kind is None:
         raise UnreadableDelivery(
             f"{path}: unknown file type {path.suffix!r}; deliver .csv, .xlsx or .json"
         )
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        content = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    size = max(size, len(content))
+    refused = too_large(str(path), size, max_bytes) if size > max_bytes else None
     return Delivery(
         source_id=f"{municipality_code}-{kind}",
         municipality_code=municipality_code,
         kind=kind,
         name=str(path),
-        content=path.read_bytes(),
+        content=b"" if refused else content,
         encoding=encoding,
+        refused=refused,
     )
 
 
@@ -67,6 +80,7 @@ def validate_files(
     lang: str,
     encoding: str | None,
     reference: Reference,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> FileValidation:
     """Return every rejection in `paths` as readable lines, without storing anything."""
     now = datetime.now(UTC)
@@ -76,10 +90,11 @@ def validate_files(
     for path in paths:
         try:
             checked = checked_delivery(
-                file_delivery(path, municipality_code, encoding),
+                file_delivery(path, municipality_code, encoding, limits.max_bytes),
                 reference,
                 _quarter_of(now),
                 now,
+                limits,
             )
         except (OSError, UnreadableDelivery) as error:
             unreadable.append(
@@ -122,7 +137,11 @@ def rejected_rows_by_rule(rejections: pl.DataFrame) -> dict[str, int]:
 
 
 def count_waiting_deliveries(
-    source: SourceConfig, base_dir: Path, reference: Reference, now: datetime
+    source: SourceConfig,
+    base_dir: Path,
+    reference: Reference,
+    now: datetime,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> WaitingDeliveries:
     """Return the counts of a file source's deliveries as they would be validated `now`.
 
@@ -137,10 +156,10 @@ def count_waiting_deliveries(
     totals: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     unreadable: list[str] = []
-    deliveries = list_deliveries(source, base_dir, FIRST_WATERMARK, now)
+    deliveries = list_deliveries(source, base_dir, FIRST_WATERMARK, now, limits)
     for delivery in deliveries:
         try:
-            checked = checked_delivery(delivery, reference, quarter, now)
+            checked = checked_delivery(delivery, reference, quarter, now, limits)
         except UnreadableDelivery as error:
             unreadable.append(str(error))
             continue

@@ -12,15 +12,10 @@ other databases are read through SQLAlchemy and written by polars
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import http.client
 import io
+import itertools
 import os
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -32,14 +27,15 @@ import sqlalchemy as sa
 from psycopg import sql as pgsql
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.sources import SourceConfig, SourceKind
+from tasks.intake import fetch
+from tasks.intake.refusals import refusal, shown_name
 from tasks.shared.sqlfiles import sql_text
-from tasks.shared.urls import is_secret_query_key, safe_url, url_secrets
+from tasks.shared.urls import safe_url, url_secrets
 
 DEFAULT_QUERY = "extract_social_reports"
-HTTP_TIMEOUT_S = 60
 HTTP_DOWNLOAD_DEADLINE_S = 300
-_HTTP_CHUNK_BYTES = 1 << 20
 CONNECT_TIMEOUT_S = 15
 SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f+00:00"
 DATETIME_TZ_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%:z"
@@ -70,6 +66,14 @@ class SourceUnavailable(Exception):
     """A source could not be reached or read; the message says what the steward can do."""
 
 
+class SourceTimedOut(Exception):
+    """A source took longer than its deadline (not retried: it would only take as long again)."""
+
+
+class SourceMisconfigured(Exception):
+    """A source's settings cannot work (an unset variable, credentials over plain HTTP)."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One delivery as received: a file, an HTTP body or an SQL extract."""
@@ -80,6 +84,7 @@ class Delivery:
     name: str
     content: bytes
     encoding: str | None
+    refused: str | None = None  # why the delivery was not read (its content is then empty)
 
     @cached_property
     def sha256(self) -> str:
@@ -88,7 +93,11 @@ class Delivery:
 
 
 def list_deliveries(
-    source: SourceConfig, base_dir: Path, since: datetime, until: datetime
+    source: SourceConfig,
+    base_dir: Path,
+    since: datetime,
+    until: datetime,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> list[Delivery]:
     """Return the source's deliveries: every matching file, the HTTP export, or new SQL rows.
 
@@ -97,18 +106,26 @@ def list_deliveries(
         base_dir: the folder of `sources.toml`; `path` and `query` are relative to it.
         since: SQL sources only: rows with `updated_at` after this (exclusive, tz-aware).
         until: SQL sources only: rows with `updated_at` up to this (inclusive, tz-aware).
+        limits: a file or HTTP body over `limits.max_bytes` is not read (it comes refused).
 
     Returns:
-        Deliveries in delivery order (files by name); empty when nothing is there.
+        Deliveries in delivery order (files by name); empty when nothing is there. A file
+        that is too large or a link out of its drop folder comes with `refused` set.
 
     Raises:
         SourceUnavailable: the source cannot be reached or read (never shows a credential).
+        SourceTimedOut: an HTTP export took longer than its deadline.
+        SourceMisconfigured: the source's settings cannot work.
     """
     if source.kind == "sql":
         return _sql_deliveries(source, base_dir, since, until)
-    if source.url:
-        return [_http_delivery(source)]
-    return [_file_delivery(source, base_dir, path) for path in matching_files(source, base_dir)]
+    if source.url or source.url_env:
+        return [_http_delivery(source, limits.max_bytes)]
+    drop = drop_folder(source, base_dir)
+    return [
+        _file_delivery(source, base_dir, path, drop, limits.max_bytes)
+        for path in matching_files(source, base_dir)
+    ]
 
 
 # --- file drops ---------------------------------------------------------------------------
@@ -130,21 +147,52 @@ def _file_name(path: Path, base_dir: Path) -> str:
         return path.as_posix()
 
 
-def _file_delivery(source: SourceConfig, base_dir: Path, path: Path) -> Delivery:
-    """Return one delivered file, read as bytes."""
+def drop_folder(source: SourceConfig, base_dir: Path) -> Path:
+    """Return the real folder a file source's glob starts in (the part before any wildcard)."""
+    parts = Path(str(source.path)).parts[:-1]  # the last part names files, even without a wildcard
+    fixed = itertools.takewhile(lambda part: not any(char in part for char in "*?["), parts)
+    return base_dir.joinpath(*fixed).resolve()
+
+
+def _file_delivery(
+    source: SourceConfig, base_dir: Path, path: Path, drop: Path, max_bytes: int
+) -> Delivery:
+    """Return one delivered file as bytes; refused when too large or linked out of its drop."""
     name = _file_name(path, base_dir)
+    if not path.resolve().is_relative_to(drop):
+        return _delivery(source, name, b"", _linked_out(name))
     try:
-        content = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            content = handle.read(max_bytes + 1) if size <= max_bytes else b""
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise SourceUnavailable(
-            f"source {source.source_id}: cannot read {name} ({reason}); check that the file "
-            "is complete and that the pipeline's user may read it"
+            f"source {source.source_id}: cannot read {shown_name(name)} ({reason}); check that "
+            "the file is complete and that the pipeline's user may read it"
         ) from None
+    if max(size, len(content)) > max_bytes:
+        return _delivery(source, name, b"", too_large(name, max(size, len(content)), max_bytes))
     return _delivery(source, name, content)
 
 
-def _delivery(source: SourceConfig, name: str, content: bytes) -> Delivery:
+def too_large(name: str, size: int, max_bytes: int) -> str:
+    """Return the line that refuses a delivery of `size` bytes."""
+    fix = "ask the municipality to split the export into smaller files (for example by month)"
+    return refusal(name, "the delivery", size, max_bytes, "bytes", fix)
+
+
+def _linked_out(name: str) -> str:
+    """Return the line that refuses a symbolic link to a file outside its drop folder."""
+    return (
+        f"{shown_name(name)}: refused: the file is a link to a place outside its drop folder, "
+        "so it is not read; ask the municipality to deliver the file itself into the folder"
+    )
+
+
+def _delivery(
+    source: SourceConfig, name: str, content: bytes, refused: str | None = None
+) -> Delivery:
     """Return a delivery of `source` named `name`."""
     return Delivery(
         source_id=source.source_id,
@@ -153,71 +201,48 @@ def _delivery(source: SourceConfig, name: str, content: bytes) -> Delivery:
         name=name,
         content=content,
         encoding=source.encoding,
+        refused=refused,
     )
 
 
 # --- JSON over HTTP(S) --------------------------------------------------------------------
 
 
-def public_url(url: str) -> str:
-    """Return `url` without user name, password or credential-like query values."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"[{host}]" if ":" in host else host
-    if parts.port is not None:
-        netloc = f"{netloc}:{parts.port}"
-    query = [
-        (key, "***" if is_secret_query_key(key) else value)
-        for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urllib.parse.urlunsplit(
-        (parts.scheme, netloc, parts.path, urllib.parse.urlencode(query, safe="*"), "")
-    )
-
-
-def _http_request(url: str) -> urllib.request.Request:
-    """Return a GET request for `url`, its user name and password sent as Basic auth."""
-    parts = urllib.parse.urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]
-    request = urllib.request.Request(urllib.parse.urlunsplit(parts._replace(netloc=netloc)))
-    if parts.username is not None:
-        user = urllib.parse.unquote(parts.username)
-        password = urllib.parse.unquote(parts.password or "")
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        request.add_unredirected_header("Authorization", f"Basic {token}")
-    return request
-
-
-def _http_delivery(source: SourceConfig) -> Delivery:
-    """Return the JSON export fetched from the source's URL."""
-    url = str(source.url)
-    name = public_url(url)
+def _http_delivery(source: SourceConfig, max_bytes: int) -> Delivery:
+    """Return the JSON export fetched from the source's URL, under one deadline and a byte cap."""
+    url = str(source.url) if source.url else _url_of(source, "the HTTPS address of the export")
+    name = fetch.public_url(url)
     try:
-        with urllib.request.urlopen(_http_request(url), timeout=HTTP_TIMEOUT_S) as response:
-            return _delivery(source, name, _body_within_deadline(response))
-    except urllib.error.HTTPError as error:
-        reason = f"HTTP {error.code} {error.reason}"
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        reason = str(getattr(error, "reason", error)) or type(error).__name__
-    raise SourceUnavailable(
-        f"source {source.source_id}: cannot fetch {name} ({_scrubbed(reason, url)}); check the "
-        "address and that the municipality's export service is up, or ask for the export as a file"
-    ) from None
+        fetched = fetch.fetch(url, max_bytes, HTTP_DOWNLOAD_DEADLINE_S)
+    except fetch.FetchTimedOut as error:
+        raise SourceTimedOut(
+            f"source {source.source_id}: {name} sent {error}; it was stopped and is not "
+            "retried this run; ask the municipality to check its export service"
+        ) from None
+    except fetch.FetchRefused as error:
+        raise SourceMisconfigured(
+            f"source {source.source_id}: {name} is not fetched: {fetch.masked(str(error), url)}"
+        ) from None
+    except fetch.FetchFailed as error:
+        raise SourceUnavailable(
+            f"source {source.source_id}: cannot fetch {name} ({fetch.masked(str(error), url)}); "
+            "check the address and that the municipality's export service is up, or ask for "
+            "the export as a file"
+        ) from None
+    if fetched.too_large is not None:
+        return _delivery(source, name, b"", too_large(name, fetched.too_large, max_bytes))
+    return _delivery(source, name, fetched.body)
 
 
-def _body_within_deadline(response: http.client.HTTPResponse) -> bytes:
-    """Return the response body; raise `TimeoutError` when it takes over the download deadline.
-
-    The socket timeout only bounds each wait for bytes: a server that sends a byte
-    now and then would hold the run for ever without this deadline.
-    """
-    started = time.monotonic()
-    chunks: list[bytes] = []
-    while chunk := response.read1(_HTTP_CHUNK_BYTES):
-        chunks.append(chunk)
-        if time.monotonic() - started > HTTP_DOWNLOAD_DEADLINE_S:
-            raise TimeoutError(f"the download took over {HTTP_DOWNLOAD_DEADLINE_S} s")
-    return b"".join(chunks)
+def _url_of(source: SourceConfig, what: str) -> str:
+    """Return the URL held by the environment variable that the source names."""
+    url = os.environ.get(str(source.url_env), "").strip()
+    if not url:
+        raise SourceMisconfigured(
+            f"source {source.source_id}: the environment variable {source.url_env} is not set; "
+            f"set it to {what}"
+        )
+    return url
 
 
 # --- SQL ------------------------------------------------------------------------------------
@@ -248,13 +273,7 @@ def _sql_deliveries(
 
 def _database_url(source: SourceConfig) -> str:
     """Return the source's SQLAlchemy URL from the environment variable it names."""
-    url = os.environ.get(str(source.url_env), "").strip()
-    if not url:
-        raise SourceUnavailable(
-            f"source {source.source_id}: the environment variable {source.url_env} is not set; "
-            "set it to the SQLAlchemy URL of the municipality's reports database"
-        )
-    return url
+    return _url_of(source, "the SQLAlchemy URL of the municipality's reports database")
 
 
 def _query_text(source: SourceConfig, base_dir: Path) -> str:

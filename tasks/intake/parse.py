@@ -225,6 +225,7 @@ def _fallback_text(delivery: Delivery) -> str:
     codec = delivery.encoding or "cp1252"
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec = "utf-16"
+    _refuse_false_utf8_mark(delivery)
     try:
         return content.decode(codec).removeprefix("\ufeff")
     except LookupError:
@@ -235,6 +236,33 @@ def _fallback_text(delivery: Delivery) -> str:
     raise UnreadableDelivery(f"{delivery.name}: cannot decode the file ({reason}); {fix}")
 
 
+def _refuse_false_utf8_mark(delivery: Delivery) -> None:
+    """Raise when a file starts with UTF-8's byte order mark but is not UTF-8 after it."""
+    if delivery.content.startswith(codecs.BOM_UTF8):
+        try:
+            delivery.content.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UnreadableDelivery(
+                f"{delivery.name}: the file starts with UTF-8's byte order mark, but byte "
+                f"{error.start + 1} is not UTF-8 (saved in another encoding?); "
+                "save the file again as CSV UTF-8 and deliver it again"
+            ) from None
+
+
+def _refuse_utf16_without_mark(delivery: Delivery) -> None:
+    """Raise when a text file looks like UTF-16 (every other byte NUL) without a byte order mark."""
+    head = delivery.content[:_SNIFF_BYTES]
+    if (
+        len(head) >= 4
+        and head.count(0) * 3 > len(head)
+        and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    ):
+        raise UnreadableDelivery(
+            f"{delivery.name}: the file looks like UTF-16 text without a byte order mark; "
+            "save it again as CSV UTF-8 and deliver it again"
+        )
+
+
 # --- CSV ------------------------------------------------------------------------------------
 
 
@@ -243,6 +271,7 @@ def _csv_rows(delivery: Delivery) -> _Rows:
     data = delivery.content
     if not data or data.isspace():
         raise UnreadableDelivery(f"{delivery.name}: the file is empty; deliver the export again")
+    _refuse_utf16_without_mark(delivery)
     separator = _separator(data)
     grid = _polars_grid(data, separator)
     if grid is None and not _is_utf8(data):

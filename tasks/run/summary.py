@@ -91,7 +91,11 @@ def exit_status(summary: RunSummary) -> int:
 
 def attention_lines(summary: RunSummary) -> list[str]:
     """Return one plain line for each thing a steward must act on."""
-    lines = [f"source {s.source_id} failed: {s.error}" for s in summary.failed_sources]
+    lines = [
+        f"source {s.source_id} failed: {problem}"
+        for s in summary.failed_sources
+        for problem in (s.error or "").splitlines()  # one line per file that could not be read
+    ]
     lines += [
         f"quality gate stopped publication: {f.check} on {f.column or 'the batch'}"
         for f in summary.hard_findings

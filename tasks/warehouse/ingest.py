@@ -15,9 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.quarter import Quarter
 from schemas.reference import Reference
 from schemas.sources import SourceConfig
+from tasks.intake.bounded import parsed_delivery
 from tasks.intake.checked import (
     FIRST_WATERMARK,
     DeliveryRecord,
@@ -26,7 +28,7 @@ from tasks.intake.checked import (
     delivery_record,
 )
 from tasks.intake.extract import Delivery, list_deliveries
-from tasks.intake.parse import UnreadableDelivery, parse_delivery
+from tasks.intake.parse import UnreadableDelivery
 from tasks.intake.redact import RedactionCounts
 from tasks.warehouse.load import (
     advance_watermark,
@@ -65,6 +67,7 @@ def ingest_source(
     quarter: Quarter,
     now: datetime,
     logger: logging.Logger | logging.LoggerAdapter,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> SourceOutcome:
     """Store every new delivery of `source`; raise when one of them cannot be read.
 
@@ -80,12 +83,13 @@ def ingest_source(
         quarter: the quarter of the run (rejections are filed under it).
         now: the run's clock; SQL sources are read up to it and it bounds "future" dates.
         logger: where counts are logged.
+        limits: a delivery over one of them is refused (the others go on).
 
     Returns:
         The source's counts for this run.
     """
     since = read_watermark(engine, source.source_id) or FIRST_WATERMARK
-    deliveries = list_deliveries(source, base_dir, since, now)
+    deliveries = list_deliveries(source, base_dir, since, now, limits)
     already = stored_delivery_hashes(engine, source.source_id)
     outcome = SourceOutcome(source.source_id, source.municipality_code)
     unreadable: list[str] = []
@@ -95,7 +99,7 @@ def ingest_source(
             continue
         watermark = now if source.kind == "sql" else None
         try:
-            record = ingest_delivery(engine, delivery, reference, quarter, now, watermark)
+            record = ingest_delivery(engine, delivery, reference, quarter, now, watermark, limits)
         except UnreadableDelivery as error:
             unreadable.append(str(error))
             continue
@@ -110,7 +114,7 @@ def ingest_source(
             _redactions_of(record).total,
         )
     if unreadable:
-        raise UnreadableDelivery("; ".join(unreadable))
+        raise UnreadableDelivery("\n".join(unreadable))
     if source.kind == "sql":
         advance_watermark(engine, source.source_id, now)
     return outcome
@@ -123,6 +127,7 @@ def ingest_delivery(
     quarter: Quarter,
     now: datetime,
     watermark: datetime | None,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> DeliveryRecord:
     """Parse, redact, validate and store one delivery in one transaction; return its record.
 
@@ -132,7 +137,7 @@ def ingest_delivery(
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="raportti-land") as compressor:
         landed = compressor.submit(landed_parts, delivery.sha256, delivery.content)
-        parsed = parse_delivery(delivery, seq=0)
+        parsed = parsed_delivery(delivery, 0, limits)
         with open_delivery_load(engine, delivery.sha256, str(quarter), landed.result) as load:
             tally = Tally()
             for part in checked_parts(parsed, delivery.municipality_code, reference, now):

@@ -28,6 +28,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ("bench_validate.py", ["2000"]),
         ("bench_aggregate.py", ["2000"]),
         ("bench_brief.py", []),
+        ("bench_hostile.py", ["5"]),
     ],
 )
 def test_benchmark_runs_and_prints_figures(pg_url: str, script: str, arguments: list[str]) -> None:
