@@ -456,7 +456,7 @@ def setup() -> None:
     if not api:
         fail("no Prefect server is configured", "set PREFECT_API_URL=http://HOST:4200/api")
     try:
-        notified = prepare_server()
+        notified = prepare_server(_settings())
     except Exception as error:  # noqa: BLE001 - one line for a person
         explained = explanation(error, "", "sources.toml")
         fail(explained.message, explained.fix, explained.code)

@@ -14,7 +14,7 @@ import importlib
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from prefect import Flow, get_client, serve
@@ -22,6 +22,9 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.steps import ensure_source_limits
+
+if TYPE_CHECKING:
+    from schemas.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PREFECT_YAML = PROJECT_DIR / "prefect.yaml"
@@ -155,16 +158,18 @@ def ensure_zombie_automation() -> None:
     ).create()
 
 
-def prepare_server() -> bool:
+def prepare_server(settings: Settings) -> bool:
     """Create the work pool, source-kind limits, zombie automation and steward notification.
+
+    Args:
+        settings: The CLI's settings, whose SMTP server and steward address the notification uses.
 
     Returns:
         Whether the steward is notified (RAPORTTI_SMTP_HOST and RAPORTTI_STEWARD_TO set).
     """
     from flows.notify import prepare_steward_notification
-    from schemas.settings import Settings
 
     ensure_work_pool()
     ensure_source_limits()
     ensure_zombie_automation()
-    return prepare_steward_notification(Settings())
+    return prepare_steward_notification(settings)

@@ -10,7 +10,6 @@ line that says what to fix; the run log row is finished either way.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,12 +17,10 @@ from datetime import UTC, datetime
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from flows.steps import start_run_log
+from flows.steps import fail_run_log, start_run_log
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.run.summary import RunSummary, attention_reasons
-from tasks.warehouse.connection import connect_warehouse
-from tasks.warehouse.runlog import record_run_end
 
 ATTENTION = "Needs attention"
 
@@ -88,7 +85,5 @@ def logged_run(settings: Settings, quarter: Quarter, flow_name: str) -> Iterator
     try:
         yield run_id
     except BaseException as error:
-        outcome = json.dumps({"quarter": str(quarter), "error": type(error).__name__})
-        engine = connect_warehouse(settings.warehouse_url())
-        record_run_end(engine, run_id, "failed", outcome, datetime.now(UTC))
+        fail_run_log(settings, run_id, quarter, error)
         raise

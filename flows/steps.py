@@ -52,7 +52,14 @@ from tasks.outward.publish import (
 )
 from tasks.outward.response_sheets import is_response_sheet
 from tasks.outward.send import send_published_briefs
-from tasks.run.summary import EXIT_OK, RunSummary, exit_status, run_summary, summary_json
+from tasks.run.summary import (
+    EXIT_OK,
+    RunSummary,
+    exit_status,
+    failure_json,
+    run_summary,
+    summary_json,
+)
 from tasks.warehouse.connection import connect_warehouse
 from tasks.warehouse.ingest import SourceOutcome, ingest_source
 from tasks.warehouse.lineage import replace_cell_lineage
@@ -114,6 +121,12 @@ def start_run_log(settings: Settings, quarter: Quarter, flow_name: str) -> str:
 
 
 @task(name="finish-run-log", retries=2, cache_policy=NO_CACHE)
+def fail_run_log(settings: Settings, run_id: str, quarter: Quarter, error: BaseException) -> None:
+    """Note that the run stopped on `error`: its type only, never its message's values."""
+    engine = connect_warehouse(settings.warehouse_url())
+    record_run_end(engine, run_id, "failed", failure_json(str(quarter), error), datetime.now(UTC))
+
+
 def finish_run_log(settings: Settings, run_id: str, summary: RunSummary) -> None:
     """Note how the run ended, with its counts."""
     engine = connect_warehouse(settings.warehouse_url())

@@ -124,6 +124,11 @@ def attention_reasons(summary: RunSummary) -> list[str]:
     return reasons
 
 
+def failure_json(quarter: str, error: BaseException) -> str:
+    """Return a stopped run's outcome for the run log: the quarter and the error's type only."""
+    return json.dumps({"quarter": quarter, "error": type(error).__name__})
+
+
 def summary_json(summary: RunSummary) -> str:
     """Return the run's counts as JSON for the run log (no rows, no free text)."""
     document = {

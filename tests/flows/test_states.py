@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,10 +67,11 @@ def test_a_missing_sources_file_fails_the_run_in_one_line_and_closes_its_run_log
     assert any("no such sources file" in message for message in errors), errors
     assert all("Traceback" not in message and "\n" not in message for message in errors)
     with connect_warehouse(warehouse).connect() as connection:
-        (status, finished) = connection.execute(
-            text("select status, finished_at from run_log")
+        (status, finished, summary) = connection.execute(
+            text("select status, finished_at, summary from run_log")
         ).one()
     assert (status, finished is not None) == ("failed", True)
+    assert json.loads(summary) == {"quarter": QUARTER, "error": "FileNotFoundError"}
 
 
 def test_an_unreachable_warehouse_fails_the_run_in_one_line(
