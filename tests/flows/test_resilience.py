@@ -26,8 +26,8 @@ from sqlalchemy import text
 
 import flows.lock as lock
 import flows.steps as steps
+from flows.form import MUNICIPALITY_CODES
 from flows.lock import QuarterBusy, holder_is_gone, quarter_lock, source_lock
-from flows.quarterly import MUNICIPALITY_CODES
 from schemas.quarter import Quarter
 from schemas.settings import Settings
 from tasks.demo import DemoInbox, write_demo_inbox
