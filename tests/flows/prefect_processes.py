@@ -148,7 +148,7 @@ def start_worker(server: PrefectServer, name: str, *options: str) -> None:
     server.start(name, str(BIN / "prefect"), *command, *options)
 
 
-def _wait_until_healthy(server: PrefectServer, timeout: float = 120) -> None:
+def _wait_until_healthy(server: PrefectServer, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.processes[0].poll() is not None:
