@@ -10,7 +10,6 @@ from prefect.states import State
 from pydantic import Field
 
 from flows.artifacts import record_run_artifacts
-from flows.form import LatestOrQuarter, Municipality, municipality_codes
 from flows.followup import (
     collect_responses,
     follow_up,
@@ -18,6 +17,7 @@ from flows.followup import (
     with_followup,
     write_feedback_digests,
 )
+from flows.form import LatestOrQuarter, Municipality, municipality_codes
 from flows.lock import quarter_lock
 from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
