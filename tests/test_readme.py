@@ -69,17 +69,17 @@ def _background(
     processes = []
     try:
         for number, command in enumerate(commands):
-            log = (cwd / f"background-{number}.log").open("w")
-            processes.append(
-                subprocess.Popen(
-                    ["bash", "-c", command],
-                    cwd=cwd,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
+            with (cwd / f"background-{number}.log").open("w") as log:  # the child keeps its copy
+                processes.append(
+                    subprocess.Popen(
+                        ["bash", "-c", command],
+                        cwd=cwd,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
                 )
-            )
             if number == 0:
                 _wait_until_healthy(api_url, cwd / "background-0.log")
         yield cwd
