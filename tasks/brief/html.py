@@ -21,14 +21,13 @@ from schemas.quarter import Quarter
 from tasks.brief.charts import CHART_THEMES, KEY_THEMES
 from tasks.brief.closing import (
     _check_label,
-    _names,
     _observed_text,
     _severity_label,
     method_sentences,
 )
 from tasks.brief.describe import theme_chart_alt, trend_chart_alt
 from tasks.brief.facts import BriefFacts
-from tasks.brief.markup import count_markup, quarter_text, sentence_markup
+from tasks.brief.markup import count_markup, municipality_names, quarter_text, sentence_markup
 from tasks.brief.sections import _mix_count, _mix_label, key_finding_sentences
 from tasks.brief.svg import bar_chart_svg, line_chart_svg
 from tasks.brief.text import (
@@ -370,7 +369,7 @@ def _quality_blocks(facts: BriefFacts, lang: str) -> list[Block]:
     ):
         blocks.append(
             _p(
-                sentence_markup(lang, key, names=_names(facts, codes, lang))
+                sentence_markup(lang, key, names=municipality_names(facts, codes, lang))
                 if codes
                 else sentence_markup(lang, f"{key}_none")
             )
