@@ -216,7 +216,7 @@ def _report(summary: object) -> int:
         f"{summary.open_rejected_rows} rejected rows open; {len(summary.published)} files published"
     )
     for line in attention_lines(summary):
-        console.print(f"[yellow]attention:[/] {line}", highlight=False)
+        console.print(f"[yellow]attention:[/] {line}", highlight=False, soft_wrap=True)
     return exit_status(summary)
 
 
