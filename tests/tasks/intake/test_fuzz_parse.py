@@ -223,12 +223,20 @@ varied = [
 EXTRA = ("updated_at", "consent_to_quote", "secondary_themes")
 
 
+def _csv_cell(value: str) -> str:
+    """Return one fuzzed value as a single-line CSV cell."""
+    flat = " ".join(value.replace(";", ",").splitlines())
+    return f'"{flat.replace(chr(34), chr(34) * 2)}"' if '"' in flat else flat
+
+
 def _value_line(at: int, overrides: dict[str, str]) -> str:
-    """Return a valid report line with the fuzzed values in place (delimiters kept out)."""
+    """Return a valid report line with the fuzzed values in place.
+
+    Delimiters and line breaks are kept out; a value with a quote is quoted as CSV
+    quotes it, since a bare leading quote opens a field that may span lines.
+    """
     cells = dict(zip(HEADER.split(";"), row(f"V-{at}").split(";"), strict=True))
-    cells |= {
-        key: " ".join(value.replace(";", ",").splitlines()) for key, value in overrides.items()
-    }
+    cells |= {key: _csv_cell(value) for key, value in overrides.items()}
     return ";".join(cells[field] for field in [*HEADER.split(";"), *EXTRA])
 
 
@@ -238,6 +246,7 @@ def _value_line(at: int, overrides: dict[str, str]) -> str:
         st.fixed_dictionaries(dict.fromkeys(varied, field_texts)), min_size=1, max_size=5
     )
 )
+@example(values=[dict.fromkeys(varied, "") | {"secondary_themes": '"'}] * 2)
 def test_dates_booleans_numbers_and_labels_are_valid_or_rejected_by_name(
     values: list[dict[str, str]],
 ) -> None:
