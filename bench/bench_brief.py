@@ -17,10 +17,10 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from demo.synthetic import quarter_inputs, synthetic_reports  # noqa: E402
+from demo.synthetic import approved_quotes, quarter_inputs, synthetic_reports  # noqa: E402
 from schemas.reference import load_reference  # noqa: E402
 from tasks.brief.facts import brief_facts  # noqa: E402
-from tasks.brief.quotes import place_names, quotable_proposals  # noqa: E402
+from tasks.brief.quotes import place_names  # noqa: E402
 from tasks.brief.render import write_briefs  # noqa: E402
 
 TARGET_SECONDS = 3.0
@@ -31,7 +31,7 @@ def _one_quarter(label: str, reports: int, out_dir: Path) -> float:
     rows = synthetic_reports(reports, seed=42)
     inputs = quarter_inputs(rows)
     started = time.perf_counter()
-    inputs["quotes"] = quotable_proposals(rows, place_names(load_reference()))
+    inputs["quotes"] = approved_quotes(rows, place_names(load_reference()))
     facts = brief_facts(**inputs)
     facts_done = time.perf_counter()
     paths = write_briefs(facts, out_dir / label)

@@ -16,7 +16,7 @@ from schemas.fields import ADDRESSEE_LEVELS, REPORT_DTYPES, REPORT_TYPES, URGENC
 from schemas.findings import Finding
 from schemas.quarter import Quarter
 from schemas.reference import Reference, load_reference
-from tasks.brief.quotes import place_names, quotable_proposals
+from tasks.brief.quotes import all_approved, place_names, quote_candidates, quotes_to_publish
 
 QUARTER = Quarter(2026, 3)
 REFERENCE = load_reference()
@@ -239,7 +239,7 @@ def quarter_inputs(
         "trends": synthetic_trends(cells),
         "mentions": synthetic_mentions(reports),
         "mix": synthetic_mix(reports),
-        "quotes": quotable_proposals(reports, place_names(reference)),
+        "quotes": approved_quotes(reports, place_names(reference)),
         "findings": [
             Finding("volume_drop", "soft", None, "273", 3.0),
             Finding("completeness", "soft", "clients_affected", None, 0.62),
@@ -249,3 +249,21 @@ def quarter_inputs(
         "reference": reference,
     }
     return inputs | overrides
+
+
+def approved_quotes(
+    reports: pl.DataFrame,
+    names: tuple[str, ...],
+    max_per_theme: int = 2,
+    max_chars: int = 300,
+) -> pl.DataFrame:
+    """Return the quotes of `reports` as the brief prints them once a steward approved them all.
+
+    Args:
+        reports: a report frame.
+        names: municipality names to remove (`place_names(reference)`).
+        max_per_theme: the most proposals quoted for one main theme.
+        max_chars: the longest quote, `…` included.
+    """
+    candidates = quote_candidates(reports, names, max_chars)
+    return quotes_to_publish(candidates, all_approved(candidates), max_per_theme)

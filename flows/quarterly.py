@@ -19,6 +19,7 @@ from flows.followup import (
 )
 from flows.form import LatestOrQuarter, Municipality, municipality_codes
 from flows.lock import quarter_lock
+from flows.quotes import review_quotes
 from flows.states import explained_failures, final_state, logged_run, quarterly_run_name
 from flows.steps import (
     aggregate_quarter,
@@ -94,7 +95,10 @@ def quarterly_brief(
             reports = read_stored_quarter(settings, period)
             figures = aggregate_quarter(reports, period, settings)
             record_lineage(settings, period, figures)
-            facts = compose_brief(period, figures, findings, outcomes, rejections, settings)
+            quotes = review_quotes(settings, period, figures.quotes)
+            facts = compose_brief(
+                period, figures, quotes.published, findings, outcomes, rejections, settings
+            )
             follow = follow_up(settings, period)
             facts = with_followup(facts, follow, settings)
             files = publish(
@@ -103,7 +107,9 @@ def quarterly_brief(
             digests = write_feedback_digests(settings, period, follow)
             owed = send_briefs(settings, period, files) if send else []
             owed += send_follow_up(settings, period, files, digests) if send else []
-            summary = summarize(period, outcomes, figures, rejections, findings, files, owed)
+            summary = summarize(
+                period, outcomes, figures, rejections, findings, files, owed, quotes.waiting
+            )
         record_run_artifacts(summary, rejections, settings)
         finish_run_log(settings, run_id, summary)
     return final_state(summary)

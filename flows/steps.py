@@ -52,6 +52,7 @@ from tasks.outward.publish import (
 )
 from tasks.outward.response_sheets import is_response_sheet
 from tasks.outward.send import send_published_briefs
+from tasks.run.failures import failure_reason
 from tasks.run.summary import (
     EXIT_OK,
     RunSummary,
@@ -260,7 +261,7 @@ def _outcome(source: SourceConfig, state: State) -> SourceOutcome:
     if state.is_completed():
         return state.result()
     error = state.result(raise_on_failure=False)
-    reason = str(error) if isinstance(error, BaseException) else state.message or "failed"
+    reason = failure_reason(error) if isinstance(error, BaseException) else "failed"
     if state.name == "TimedOut":
         reason = f"timed out: {state.message}; check that the source answers"
     get_run_logger().error("source %s failed: %s", source.source_id, reason)
@@ -272,7 +273,7 @@ def check_quality(settings: Settings, quarter: Quarter) -> list[Finding]:
     """Run the Great Expectations gate on the stored quarter."""
     docs_dir = (settings.out_dir / str(quarter) / "quality").resolve()
     with progress.step("checking quality"):
-        findings = quality_gate(settings.warehouse_url(), quarter, settings.reference(), docs_dir)
+        findings = quality_gate(settings.reader_url(), quarter, settings.reference(), docs_dir)
     get_run_logger().info("quality gate: %s findings", len(findings))
     return findings
 
@@ -287,7 +288,7 @@ def read_stored_quarter(settings: Settings, quarter: Quarter) -> pl.DataFrame:
 def aggregate_quarter(
     reports: pl.DataFrame, quarter: Quarter, settings: Settings
 ) -> QuarterFigures:
-    """Return the published cube, trends, mix, mentions, lineage and quotable proposals."""
+    """Return the published cube, trends, mix, mentions, lineage and candidate quotes."""
     figures = quarter_figures(
         reports, quarter, settings.reference(), settings.suppression_threshold
     )
@@ -305,15 +306,16 @@ def record_lineage(settings: Settings, quarter: Quarter, figures: QuarterFigures
 def compose_brief(
     quarter: Quarter,
     figures: QuarterFigures,
+    quotes: pl.DataFrame,
     findings: list[Finding],
     outcomes: list[SourceOutcome],
     rejections: pl.DataFrame,
     settings: Settings,
 ) -> BriefFacts:
-    """Return the facts the brief states, in every language."""
+    """Return the facts the brief states, in every language, with the approved `quotes`."""
     reference, threshold = settings.reference(), settings.suppression_threshold
     return quarter_brief_facts(
-        quarter, figures, findings, outcomes, rejections, reference, threshold
+        quarter, figures, quotes, findings, outcomes, rejections, reference, threshold
     )
 
 
@@ -372,10 +374,13 @@ def summarize(
     findings: list[Finding],
     files: list[Path],
     owed: list[str],
+    quotes_waiting: int = 0,
 ) -> RunSummary:
     """Return the run's outcome in counts (no figures when publication was stopped)."""
     valid_reports = figures.valid_reports if figures else 0
-    return run_summary(str(quarter), outcomes, valid_reports, rejections, findings, files, owed)
+    return run_summary(
+        str(quarter), outcomes, valid_reports, rejections, findings, files, owed, quotes_waiting
+    )
 
 
 @task(name="send-brief", timeout_seconds=900, cache_policy=NO_CACHE)

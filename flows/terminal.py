@@ -184,6 +184,7 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
 
     from flows.lock import QuarterBusy
     from flows.states import RunStopped
+    from tasks.run.failures import failure_reason
     from tasks.shared.urls import safe_url
     from tasks.warehouse.connection import WarehouseTooNew
 
@@ -215,7 +216,7 @@ def explanation(error: BaseException, warehouse_url: str, sources: str) -> Expla
             2,
         )
     return Explanation(
-        f"the run failed: {type(error).__name__}: {first_line}",
+        f"the run failed: {failure_reason(error)}",
         "read the flow run's log in Prefect ('prefect flow-run logs <id>') or add --verbose",
         1,
     )

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAPORTTI_", env_file=".env", extra="ignore")
 
     db_url: str | None = Field(None, description="SQLAlchemy URL of the warehouse")
+    reader_db_url: str | None = Field(
+        None, description="URL with a read-only role, for the quality gate; else db_url"
+    )
     out_dir: Path = Field(DEFAULT_OUTPUT_DIR, description="Folder for published quarters")
     sources_file: Path = Field(Path("sources.toml"), description="The sources configuration")
     reference_dir: Path | None = Field(None, description="Folder with edited code lists")
@@ -77,6 +80,12 @@ class Settings(BaseSettings):
         ge=256 * 1024 * 1024,
         description="Address space of the child process that parses an XLSX or JSON file",
     )
+    quote_review_minutes: float = Field(
+        60, ge=0, description="Minutes a run on a Prefect server waits for quote review; 0: none"
+    )
+    retention_days: int = Field(
+        400, ge=1, description="Days raw deliveries and rejected values are kept (purge)"
+    )
 
     def reference(self) -> Reference:
         """Return the code lists: the edited copies in `reference_dir`, else the packaged ones."""
@@ -100,3 +109,7 @@ class Settings(BaseSettings):
         if self.db_url:
             return self.db_url
         return f"sqlite:///{(self.out_dir / 'raportti.db').as_posix()}"
+
+    def reader_url(self) -> str:
+        """Return the URL for reading only (the quality gate): the reader role's, else db_url's."""
+        return self.reader_db_url or self.warehouse_url()

@@ -28,6 +28,9 @@ for _setting in [
     name for name in os.environ if name.startswith("RAPORTTI_") and name != "RAPORTTI_TEST_PG_URL"
 ]:
     os.environ.pop(_setting)
+# A run on a Prefect server would wait for a person to review its quotes: tests that want
+# the pause ask for it themselves.
+os.environ["RAPORTTI_QUOTE_REVIEW_MINUTES"] = "0"
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_HINT = (

@@ -66,7 +66,7 @@ def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         story.append(paragraph(escaped(heading), "h2"))
         for quote in quotes:
             theme = paragraph(escaped(facts.label("theme", quote.theme, lang)), "quote_theme")
-            words = paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")
+            words = paragraph(f"{opening}{escaped(quote.text_in(lang))}{closing}", "quote")
             own_language = quote.language if quote.language not in ("", lang) else None
             story.append(KeepTogether([theme, in_language(words, "BlockQuote", own_language)]))
     return story

@@ -11,6 +11,7 @@ import polars as pl
 from schemas.cells import DEFAULT_THRESHOLD, TREND_QUARTERS
 from schemas.fields import ADDRESSEE_LEVELS, REPORT_TYPES, URGENCIES
 from schemas.findings import Finding
+from schemas.placeholders import placeholders_in
 from schemas.quarter import Quarter
 from schemas.reference import LANGUAGES, REGION_CODE, Reference
 from tasks.brief.followup_facts import FollowupFacts
@@ -55,12 +56,16 @@ class AreaFigures:
 
 @dataclass(frozen=True)
 class Quote:
-    """One quotable proposal, already redacted and shortened."""
+    """One quotable proposal, already redacted (Finnish placeholders), shortened and approved."""
 
     theme: str
     addressee_level: str
     text: str
     language: str = ""
+
+    def text_in(self, lang: str) -> str:
+        """Return the quote with its placeholders (`[nimi]`, …) in the brief's language."""
+        return placeholders_in(self.text, lang)
 
 
 @dataclass(frozen=True)
@@ -318,7 +323,7 @@ def brief_facts(
         trends: region and subregion counts over the eight quarters ending at `quarter`.
         mentions: secondary-theme mentions at region level.
         mix: region counts by report type, urgency and addressee level.
-        quotes: `quotable_proposals` of the quarter's reports.
+        quotes: `quotes_to_publish` of the quarter: approved quotes only.
         findings: the quality gate's findings.
         failed_municipalities: codes of the sources that could not be read this run.
         rejected: quarantined rows still open, per delivering `municipality_code` (`rows`).

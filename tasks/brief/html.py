@@ -357,7 +357,9 @@ def _proposal_blocks(facts: BriefFacts, lang: str) -> list[Block]:
         for quote in quotes:
             theme = Markup.escape(facts.label("theme", quote.theme, lang))
             own = quote.language if quote.language not in ("", lang) else None
-            blocks.append(Block("quote", Markup.escape(quote.text), lang=own, items=[theme]))
+            blocks.append(
+                Block("quote", Markup.escape(quote.text_in(lang)), lang=own, items=[theme])
+            )
     return blocks
 
 

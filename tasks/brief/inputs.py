@@ -10,7 +10,7 @@ from schemas.findings import Finding
 from schemas.quarter import Quarter
 from schemas.reference import Reference
 from tasks.brief.facts import BriefFacts, brief_facts
-from tasks.brief.quotes import place_names, quotable_proposals
+from tasks.brief.quotes import place_names, quote_candidates
 from tasks.figures.aggregate import (
     also_mentioned,
     cell_lineage,
@@ -38,7 +38,7 @@ class QuarterFigures:
 def quarter_figures(
     reports: pl.DataFrame, quarter: Quarter, reference: Reference, threshold: int
 ) -> QuarterFigures:
-    """Return the published cube, trends, mix, mentions, lineage and quotable proposals.
+    """Return the published cube, trends, mix, mentions, lineage and candidate quotes.
 
     Args:
         reports: the stored reports of the quarter and of the quarters its trends look back on.
@@ -53,7 +53,7 @@ def quarter_figures(
         mentions=also_mentioned(reports, quarter, reference, threshold),
         mix=report_mix(reports, quarter, threshold),
         lineage=cell_lineage(reports, quarter, reference),
-        quotes=quotable_proposals(current, place_names(reference)),
+        quotes=quote_candidates(current, place_names(reference)),
         valid_reports=current.height,
     )
 
@@ -61,13 +61,14 @@ def quarter_figures(
 def quarter_brief_facts(
     quarter: Quarter,
     figures: QuarterFigures,
+    quotes: pl.DataFrame,
     findings: list[Finding],
     outcomes: list[SourceOutcome],
     rejections: pl.DataFrame,
     reference: Reference,
     threshold: int,
 ) -> BriefFacts:
-    """Return the facts the brief states: the figures, findings, failed sources and rejections."""
+    """Return the facts the brief states: figures, approved `quotes`, findings, rejections."""
     failed = sorted({outcome.municipality_code for outcome in outcomes if outcome.failed})
     return brief_facts(
         quarter,
@@ -75,7 +76,7 @@ def quarter_brief_facts(
         figures.trends,
         figures.mentions,
         figures.mix,
-        figures.quotes,
+        quotes,
         findings,
         failed,
         rejected_rows_per_municipality(rejections),

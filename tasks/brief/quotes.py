@@ -1,7 +1,14 @@
-"""Quotable proposals: consented, urgent first, place names and personal data scrubbed."""
+"""Quotable proposals: consented, redacted for publication, approved by a person, urgent first.
+
+`quote_candidates` is what the steward reviews: every consented proposal of the
+quarter with words left after `publishable_text` and municipality names out,
+keyed by report and by the sha256 of that text. `quotes_to_publish` keeps the
+approved ones (`tasks.warehouse.quote_decisions`), a few per theme.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -9,8 +16,10 @@ from functools import cache
 import polars as pl
 
 from schemas.fields import ADDRESSEE_LEVELS
+from schemas.placeholders import PLACEHOLDERS
 from schemas.reference import Reference
-from tasks.intake.redact import REDACTED, redact_text
+from tasks.intake.publishable import publishable_text
+from tasks.intake.redact import REDACTED
 
 QUOTE_SCHEMA = {
     "theme": pl.String(),
@@ -18,6 +27,16 @@ QUOTE_SCHEMA = {
     "text": pl.String(),
     "language": pl.String(),
 }
+CANDIDATE_SCHEMA = {
+    "municipality_code": pl.String(),
+    "report_id": pl.String(),
+    "theme": pl.String(),
+    "addressee_level": pl.String(),
+    "text": pl.String(),
+    "language": pl.String(),
+    "text_sha256": pl.String(),
+}
+_PLACE = PLACEHOLDERS["fi"]["place"]
 
 
 _URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -51,11 +70,19 @@ def _stem(name: str) -> str:
 
 def _quote_text(proposal: str, names: tuple[str, ...], max_chars: int) -> str:
     """Return a proposal redacted, without place names, on one line, shortened at a word."""
-    redacted, _counts = redact_text(proposal)
+    redacted = publishable_text(_head(proposal, 4 * max_chars), "fi")
     pattern = _place_pattern(names)
     if pattern is not None:
-        redacted = pattern.sub(REDACTED, redacted)
+        redacted = pattern.sub(_PLACE, redacted)
     return _shortened(" ".join(_CONTROL.sub(" ", redacted).split()), max_chars)
+
+
+def _head(text: str, max_chars: int) -> str:
+    """Return the start of `text` cut at whitespace: redaction need not read what is never shown."""
+    if len(text) <= max_chars:
+        return text
+    cut = max(text.rfind(" ", 0, max_chars), text.rfind("\n", 0, max_chars))
+    return text[: cut if cut > 0 else max_chars]
 
 
 def _shortened(line: str, max_chars: int) -> str:
@@ -71,41 +98,68 @@ def _shortened(line: str, max_chars: int) -> str:
 
 def _has_words(quote: str) -> bool:
     """Return whether a quote still says something once its redaction marks are left out."""
-    return re.search(r"\w{2,}", quote.replace(REDACTED, " ")) is not None
+    marks = (REDACTED, *PLACEHOLDERS["fi"].values())
+    return re.search(r"\w{2,}", re.sub("|".join(map(re.escape, marks)), " ", quote)) is not None
 
 
-def quotable_proposals(
-    reports: pl.DataFrame,
-    place_names: Sequence[str],
-    max_per_theme: int = 2,
-    max_chars: int = 300,
+def quote_candidates(
+    reports: pl.DataFrame, place_names: Sequence[str], max_chars: int = 300
 ) -> pl.DataFrame:
-    """Return the proposals the brief may quote: consented, redacted, shortened, a few per theme.
+    """Return every proposal that may be quoted once a person approves it, in the order chosen.
 
     Args:
         reports: the quarter's valid reports (a report frame, see `schemas.fields`).
-        max_per_theme: the most proposals quoted for one main theme.
         max_chars: the longest quote, `…` included.
         place_names: municipality names to remove: those of the configured reference
             (`place_names(reference)`).
 
     Returns:
-        One row per quote (`theme`, `addressee_level`, `text`, the text's `language`), chosen
-        by urgency (high first) and then report id, sorted by addressee level and theme; never
-        a municipality, and never the same words twice under one addressee level.
+        One row per consented proposal with words left after redaction (`CANDIDATE_SCHEMA`),
+        urgent first, then by report id: the text as it would be published, its language
+        and its sha256.
     """
     names = tuple(place_names)
-    chosen: dict[str, list[tuple[str, str, str]]] = {}
-    quoted: set[tuple[str, str]] = set()
-    for theme, level, proposal, language in _quote_candidates(reports).iter_rows():
-        picked = chosen.setdefault(theme, [])
-        if len(picked) < max_per_theme:
-            quote = _quote_text(proposal, names, max_chars)
-            if _has_words(quote) and (level, quote) not in quoted:
-                quoted.add((level, quote))
-                picked.append((level, quote, language))
-    rows = [(theme, *quote) for theme, picked in chosen.items() for quote in picked]
-    frame = pl.DataFrame(rows, schema=QUOTE_SCHEMA, orient="row")
+    rows = []
+    for code, report_id, theme, level, proposal, language in _quote_candidates(reports).iter_rows():
+        quote = _quote_text(proposal, names, max_chars)
+        if _has_words(quote):
+            digest = hashlib.sha256(quote.encode()).hexdigest()
+            rows.append((code, report_id, theme, level, quote, language, digest))
+    return pl.DataFrame(rows, schema=CANDIDATE_SCHEMA, orient="row")
+
+
+def all_approved(candidates: pl.DataFrame) -> pl.DataFrame:
+    """Return decisions approving every candidate (a steward who approved them all)."""
+    return candidates.select("municipality_code", "report_id", "text_sha256").with_columns(
+        decision=pl.lit("approved")
+    )
+
+
+def quotes_to_publish(
+    candidates: pl.DataFrame, decisions: pl.DataFrame, max_per_theme: int = 2
+) -> pl.DataFrame:
+    """Return the approved candidates the brief quotes: a few per theme, by addressee level.
+
+    Args:
+        candidates: `quote_candidates` of the quarter.
+        decisions: decisions on quotes (`municipality_code`, `report_id`, `text_sha256`,
+            `decision`); a candidate is quoted only when its very text is `approved`.
+        max_per_theme: the most proposals quoted for one main theme.
+
+    Returns:
+        One row per quote (`theme`, `addressee_level`, `text`, the text's `language`), sorted
+        by addressee level and theme; never a municipality, and never the same words twice
+        under one addressee level.
+    """
+    key = ["municipality_code", "report_id", "text_sha256"]
+    approved = decisions.filter(pl.col("decision") == "approved").select(key).unique()
+    frame = (
+        candidates.join(approved, on=key, how="semi", maintain_order="left")
+        .unique(subset=["addressee_level", "text"], keep="first", maintain_order=True)
+        .filter(pl.int_range(pl.len()).over("theme") < max_per_theme)
+        .select(list(QUOTE_SCHEMA))
+        .cast(QUOTE_SCHEMA)
+    )
     level_rank = pl.col("addressee_level").replace_strict(
         {level: rank for rank, level in enumerate(ADDRESSEE_LEVELS)}, default=len(ADDRESSEE_LEVELS)
     )
@@ -125,5 +179,7 @@ def _quote_candidates(reports: pl.DataFrame) -> pl.DataFrame:
             .alias("_rank")
         )
         .sort("_rank", "report_id", "municipality_code")
-        .select("theme", "addressee_level", "proposal", "language")
+        .select(
+            "municipality_code", "report_id", "theme", "addressee_level", "proposal", "language"
+        )
     )

@@ -209,7 +209,9 @@ def _gx_results(
     """Return the GX results of the suite on the quarter's rows, Data Docs written to `site_dir`."""
     gx = _import_gx()
     context = gx.get_context(mode="ephemeral", project_config=_context_config(site_dir))
-    datasource = getattr(context.data_sources, add_datasource)("warehouse", connection_string=url)
+    datasource = getattr(context.data_sources, add_datasource)(
+        "warehouse", connection_string=url, kwargs={"hide_parameters": True}
+    )
     try:
         asset = datasource.add_query_asset("stored_reports", query=_asset_query())
         batches = asset.add_batch_definition(

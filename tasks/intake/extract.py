@@ -316,8 +316,10 @@ def _source_engine(url: str) -> Engine:
     """Return an engine for one extract, without a pool, with a connect timeout on PostgreSQL."""
     if make_url(url).get_backend_name() == "postgresql":
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}
-        return sa.create_engine(url, poolclass=sa.NullPool, connect_args=connect_args)
-    return sa.create_engine(url, poolclass=sa.NullPool)
+        return sa.create_engine(
+            url, poolclass=sa.NullPool, connect_args=connect_args, hide_parameters=True
+        )
+    return sa.create_engine(url, poolclass=sa.NullPool, hide_parameters=True)
 
 
 def _generic_extract(

@@ -2,7 +2,10 @@ r"""Redaction of the free text: identity codes, phone numbers and e-mail address
 
 Every free-text field (`schemas.fields.FREE_TEXT_FIELDS`) has its line breaks
 made `\n` (a `\r\n` or a lone `\r` of an old Mac export, so lines stay apart),
-loses its other control characters (Unicode Cc, tab excepted) and then, in this order, its
+is put in Unicode NFKC (full-width digits and signs become ASCII, a non-breaking
+hyphen a hyphen) when it holds anything outside ASCII and Latin letters, loses its
+invisible format characters (Cf: zero-width spaces, soft hyphens) and other
+control characters (Unicode Cc, tab excepted) and then, in this order, its
 e-mail addresses, Finnish personal identity codes and Finnish phone numbers,
 each replaced by `REDACTED`. Everything else, the other columns included, is
 left as delivered. All of it is polars (Rust `regex`), no Python per row: one
@@ -12,7 +15,8 @@ markers are counted by kind and then replaced by `REDACTED`. Word boundaries
 of phone numbers are ASCII (`(?-u:\b)`), so the lazy DFA keeps running on
 Finnish text (ä, ö).
 
-Identity codes (henkilötunnus): `DDMMYY`, a century sign (`+ - A–F Y X W V U`),
+Identity codes (henkilötunnus): `DDMMYY`, a century sign (`+ - A–F Y X W V U`, and
+any dash-like sign: U+2010–U+2015, U+2212), up to two spaces on each side of it,
 three digits (900–999, the temporary numbers, too) and a check character.
 Every token of that shape whose date exists on the calendar (29 February
 only in leap years of the sign's century) is redacted, whether or not its
@@ -23,17 +27,20 @@ token with an impossible date (`320190-123A`) is not an identity code and
 stays.
 
 E-mail addresses: `local@domain.tld`, letters of any script in the local part
-and the domain. Obfuscated forms (`matti(at)lappi.fi`) are not recognised.
+and the domain, also obfuscated: `(at)`, `[at]`, `{at}`, ` at `, `＠` for `@`
+and `(dot)`, `[dot]`, ` dot `, `(piste)` for a dot. The price of ` at `: an
+English "meet at noon.Then" without a space after its full stop is redacted.
 
 Phone numbers: a national number starting with `0` and a non-zero digit, or
 the same without its `0` after `+358`, `00358` or `+358 (0)`: an area code of
-one to three digits (also in brackets), a space, hyphen or slash, and a
-subscriber part of 5–9 digits written whole (`1234567`) or in the Finnish
-groupings `123 4567`, `1234 5678`, `123 456`, `123 45 67`, `12 34 567` (space
-or hyphen); without any separator the national number has 8–11 digits
-(`0401234567`). Any other number with a country code (`+46 70 123 45 67`,
-`0047 412 34 567`, `+358 (40) 123 4567`) is `+` or `00`, one to three digits,
-then 6–12 digits in any grouping (space, hyphen, slash, brackets).
+one to three digits (also in brackets), a space, slash or dash-like sign (with a
+space on either side or not), and a subscriber part of 5–9 digits written whole
+(`1234567`) or in the Finnish groupings `123 4567`, `1234 5678`, `123 456`,
+`123 45 67`, `12 34 567` (space or dash-like sign); without any separator the
+national number has 8–11 digits (`0401234567`). Any other number with a
+country code (`+46 70 123 45 67`, `0047 412 34 567`, `+358 (40) 123 4567`) is
+`+` or `00`, one to three digits, then 6–12 digits in any grouping (space,
+hyphen, slash, brackets).
 The trade-offs of that choice:
 
 - Dots are never separators, so dates (`1.7.2026`, `01.07.2026`) survive;
@@ -65,20 +72,25 @@ from schemas.fields import FREE_TEXT_FIELDS
 REDACTED = "[poistettu]"
 
 _CONTROL = r"[\x00-\x08\x0B-\x1F\x7F-\x9F]"
+_INVISIBLE = r"\p{Cf}"
+_NOT_PLAIN = r"[^\x00-\x7F\u00C0-\u024F]"
 _B = r"(?-u:\b)"
-_EMAIL = r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}" + _B
-_SIGN = r"[-+A-FYXWVUa-fyxwvu]"
+_DASHES = r"\-\u2010-\u2015\u2212"
+_AT = r"(?:@|\s*[(\[{]\s*(?i:at|ät)\s*[)\]}]\s*|\s+(?i:at)\s+)"
+_DOT = r"(?:\.|\s*[(\[{]\s*(?i:dot|piste)\s*[)\]}]\s*|\s+(?i:dot|piste)\s+)"
+_EMAIL = r"[\w.%+'-]+" + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)*" + _DOT + r"[A-Za-z]{2,}" + _B
+_SIGN = r" {0,2}[+A-FYXWVUa-fyxwvu" + _DASHES + r"] {0,2}"
 _DAY_MONTH = (
     r"(?:(?:0[1-9]|1[0-9]|2[0-8])(?:0[1-9]|1[0-2])"
     r"|(?:29|30)(?:0[13-9]|1[0-2])"
     r"|31(?:0[13578]|1[02]))"
 )
-_LEAP_DAY = r"2902(?:(?:0[48]|[2468][048]|[13579][26])" + _SIGN + r"|00[A-Fa-f])"
+_LEAP_DAY = r"2902(?:(?:0[48]|[2468][048]|[13579][26])" + _SIGN + r"|00 {0,2}[A-Fa-f] {0,2})"
 _IDENTITY_CODE = (
     r"(?:" + _DAY_MONTH + r"[0-9]{2}" + _SIGN + r"|" + _LEAP_DAY + r")[0-9]{3}[0-9A-Za-z]"
 )
-_SEP = r"[ \-\u00a0]"
-_AREA_SEP = r"[ /\-\u00a0]"
+_SEP = r"(?: ?[" + _DASHES + r"] ?|[ \u00a0])"
+_AREA_SEP = r"(?: ?[/" + _DASHES + r"] ?|[ \u00a0])"
 _SUBSCRIBER = (
     r"(?:[0-9]{3}" + _SEP + r"[0-9]{2}" + _SEP + r"[0-9]{2,3}"
     r"|[0-9]{2}" + _SEP + r"[0-9]{2}" + _SEP + r"[0-9]{3}"
@@ -97,9 +109,10 @@ _PHONE = (
     r"(?:" + r"|".join((_INTERNATIONAL, _BRACKETED, _NATIONAL, _UNGROUPED, _ANY_COUNTRY)) + r")"
 ) + _B
 
-_MARKERS = {"emails": "\x01", "identity_codes": "\x02", "phones": "\x03"}
+MARKERS = {"emails": "\x01", "identity_codes": "\x02", "phones": "\x03"}
+IDENTITY_CODE = _IDENTITY_CODE
 _PATTERNS = {"emails": _EMAIL, "identity_codes": _IDENTITY_CODE, "phones": _PHONE}
-_ANY = "|".join((_CONTROL, *_PATTERNS.values()))
+_ANY = "|".join((_CONTROL, _INVISIBLE, _NOT_PLAIN, *_PATTERNS.values()))
 
 
 @dataclass(frozen=True)
@@ -124,23 +137,33 @@ class RedactionCounts:
         return self.identity_codes + self.phones + self.emails
 
 
-def _marked(text: pl.Expr) -> pl.Expr:
+def normalised_text(text: pl.Expr) -> pl.Expr:
+    r"""Return `text` in NFKC, without invisible format characters (`\p{Cf}`)."""
+    return text.str.normalize("NFKC").str.replace_all(_INVISIBLE, "")
+
+
+def marked_text(text: pl.Expr) -> pl.Expr:
     r"""Return `text` with `\n` line breaks, no other control characters, and matches marked."""
-    expr = text.str.replace_all(r"\r\n?", "\n").str.replace_all(_CONTROL, "")
+    expr = (
+        text.str.replace_all(r"\r\n?", "\n")
+        .str.normalize("NFKC")
+        .str.replace_all(_INVISIBLE, "")
+        .str.replace_all(_CONTROL, "")
+    )
     for kind, pattern in _PATTERNS.items():
-        expr = expr.str.replace_all(pattern, _MARKERS[kind])
+        expr = expr.str.replace_all(pattern, MARKERS[kind])
     return expr
 
 
 def _unmarked(text: pl.Expr) -> pl.Expr:
     """Return `text` with every marker replaced by `REDACTED`."""
-    markers = list(_MARKERS.values())
+    markers = list(MARKERS.values())
     return text.str.replace_many(markers, [REDACTED] * len(markers))
 
 
 def redacted_text(text: pl.Expr) -> pl.Expr:
     """Return an expression of `text` redacted as a free-text field is (without the counts)."""
-    return _unmarked(_marked(text))
+    return _unmarked(marked_text(text))
 
 
 def _flagged(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -154,8 +177,8 @@ def _redacted_column(text: pl.Series, flagged: pl.Series) -> tuple[pl.Series, Re
     rows = flagged.arg_true()
     if rows.is_empty():
         return text, RedactionCounts()
-    marked = text.gather(rows).to_frame("text").select(_marked(pl.col("text")))["text"]
-    counts = {k: marked.str.count_matches(m, literal=True).sum() for k, m in _MARKERS.items()}
+    marked = text.gather(rows).to_frame("text").select(marked_text(pl.col("text")))["text"]
+    counts = {k: marked.str.count_matches(m, literal=True).sum() for k, m in MARKERS.items()}
     redacted = marked.to_frame("text").select(_unmarked(pl.col("text")))["text"]
     return text.clone().scatter(rows, redacted), RedactionCounts(**counts)
 

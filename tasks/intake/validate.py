@@ -33,7 +33,7 @@ from schemas.fields import (
 )
 from schemas.reference import Reference
 from schemas.report import CODE_LABELS_FI, FIXED_CODES, printable, report_schema
-from tasks.intake.redact import redacted_text
+from tasks.intake.redact import IDENTITY_CODE, normalised_text, redacted_text
 
 HELSINKI = "Europe/Helsinki"
 QUOTE_MAX_CHARS = 40
@@ -90,6 +90,11 @@ _REASONS: dict[tuple[str, str | None], tuple[str, str, str]] = {
     ),
     ("too_long", None): ("too_long", "longer than 10000 characters", "yli 10000 merkkiä"),
     ("too_long", "report_id"): ("too_long", "longer than 64 characters", "yli 64 merkkiä"),
+    ("personal_data", "report_id"): (
+        "personal_data",
+        "looks like a personal identity code: use an id that names no one",
+        "näyttää henkilötunnukselta: käytä tunnusta, josta ei tunnista ketään",
+    ),
     ("too_short", None): (
         "too_short",
         "shorter than 20 characters",
@@ -138,7 +143,8 @@ def validated_reports(
     raw = _complete(delivered).with_row_index(_ROW)
     typed = _typed(raw, reference)
     schema_failures = _schema_failures(typed, reference, today, expected_municipality)
-    failures = _deduplicated(pl.concat([_parse_failures(typed), schema_failures]))
+    own_failures = [_parse_failures(typed), _personal_id_failures(typed)]
+    failures = _deduplicated(pl.concat([*own_failures, schema_failures]))
     reports = typed.filter(~pl.col(_ROW).is_in(failures[_ROW].implode()))
     return Validated(
         reports=reports.select(*REPORT_FIELDS, *LINEAGE_DTYPES).cast(
@@ -378,6 +384,20 @@ def _parse_failures(typed: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(
         typed.filter(f"_bad_{field}").select(_ROW, field=pl.lit(field), check=pl.lit("format"))
         for field in _PARSED_FIELDS
+    )
+
+
+def _personal_id_failures(typed: pl.DataFrame) -> pl.DataFrame:
+    """Return a failure (check `personal_data`) per report id shaped like an identity code.
+
+    An id goes into the warehouse's keys, lineage and the feedback: one that is an identity
+    code would carry it there. Only a code standing alone counts (`131052-308T`,
+    `hetu 131052-308T`), so that a UUID whose hex happens to hold one is not rejected.
+    """
+    standalone = "(?:^|[^0-9A-Za-z])(?:" + IDENTITY_CODE + ")(?:$|[^0-9A-Za-z])"
+    personal = normalised_text(pl.col("report_id").fill_null("")).str.contains(standalone)
+    return typed.filter(personal).select(
+        pl.col(_ROW), field=pl.lit("report_id"), check=pl.lit("personal_data")
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from schemas.fields import FIELD_HEADERS_FI, count_rejected_rows, delivering_mun
 from schemas.quarter import Quarter
 from schemas.sources import SourcesConfig
 from tasks.figures.aggregate import aggregates_table
-from tasks.intake.redact import redacted_text
+from tasks.intake.publishable import publishable_id, publishable_text
 from tasks.outward.response_sheets import write_followup_files
 from tasks.shared.files import write_file_atomically
 from tasks.warehouse.ingest import SourceOutcome
+from tasks.warehouse.purge import without_quoted_values
 
 QUARANTINE_COLUMNS = ("source", "municipality_code", "report_id", "field", "reason")
 FEEDBACK_HEADERS_FI = {
@@ -30,6 +32,7 @@ FEEDBACK_HEADERS_FI = {
     "field": "kenttä",
     "reason_fi": "syy",
 }
+FEEDBACK_FOLDER = "feedback"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -89,28 +92,45 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 
 def quarantine_table(rejections: pl.DataFrame) -> pl.DataFrame:
-    """Return the contract's quarantine.csv rows: one per rejected row and failed field."""
+    """Return the contract's quarantine.csv rows: one per rejected row and failed field.
+
+    The published reason is the field and the rule's words only: never the delivered value,
+    which only the municipality's own feedback file quotes (redacted).
+    """
     return (
-        _with_ids_redacted(rejections)
+        without_quoted_values(_with_ids_redacted(rejections))
         .sort("source_id", "delivery", "row_number", "field", "rule")
         .select(pl.col("source_id").alias("source"), *QUARANTINE_COLUMNS[1:])
     )
 
 
 def _with_ids_redacted(rejections: pl.DataFrame) -> pl.DataFrame:
-    """Return rejections whose report ids hold no identity code, phone number or e-mail.
+    """Return rejections whose report ids and file names hold nothing identifying.
 
     An id is not free text, but a municipality may have used an identity code as one;
     the warehouse keeps it (a correction must find its rejection), a published file not.
     """
-    return rejections.with_columns(redacted_text(pl.col("report_id")))
+    return _published(rejections, publishable_id, "report_id", "delivery")
+
+
+def _published(frame: pl.DataFrame, redaction: Callable[[str], str], *columns: str) -> pl.DataFrame:
+    """Return `frame` with `columns` through a publication redaction (each distinct text once)."""
+    replaced = []
+    for column in columns:
+        texts = [text for text in frame[column].unique().to_list() if text is not None]
+        redacted = [redaction(text) for text in texts]
+        replaced.append(
+            pl.col(column).replace_strict(texts, redacted, default=None, return_dtype=pl.String)
+        )
+    return frame.with_columns(replaced)
 
 
 def feedback_table(rejections: pl.DataFrame, municipality_code: str) -> pl.DataFrame:
     """Return the rows one municipality delivered that were rejected, with Finnish headers."""
     own = _with_ids_redacted(rejections.filter(delivering_municipality() == municipality_code))
     return (
-        own.sort("delivery", "row_number", "field", "rule")
+        _published(own, publishable_text, "reason_fi")
+        .sort("delivery", "row_number", "field", "rule")
         .select(*FEEDBACK_HEADERS_FI)
         .with_columns(pl.col("field").replace_strict(FIELD_HEADERS_FI, default=pl.col("field")))
         .rename(FEEDBACK_HEADERS_FI)
@@ -159,7 +179,7 @@ def _source_entry(status: SourceStatus, deliveries: pl.DataFrame) -> dict[str, o
         "status": status.status,
         "deliveries": [
             {
-                "name": row["name"],
+                "name": publishable_id(row["name"]),
                 "sha256": row["sha256"],
                 "rows_in": row["rows_in"],
                 "rows_valid": row["rows_valid"],
@@ -195,7 +215,7 @@ def write_published_quarter(
     }
     written = [write_file_atomically(out_dir / name, data) for name, data in tables.items()]
     written += write_followup_files(out_dir, followup or {})
-    feedback = _write_feedback(out_dir / "feedback", rejections)
+    feedback = _write_feedback(out_dir / FEEDBACK_FOLDER, rejections)
     outputs = tables | (followup or {}) | {path.name: path.read_bytes() for path in briefs}
     manifest = manifest_bytes(quarter, statuses, deliveries, valid_reports, rejections, outputs)
     written.append(write_file_atomically(out_dir / "manifest.json", manifest))
@@ -215,6 +235,11 @@ def _write_feedback(folder: Path, rejections: pl.DataFrame) -> list[Path]:
 
 
 def copy_to_publication(files: list[Path], publish_dir: Path, quarter: str) -> list[Path]:
-    """Return the copies of `files` written atomically under `publish_dir/quarter/`."""
+    """Return the copies of `files` written atomically under `publish_dir/quarter/`.
+
+    A municipality's feedback file (`feedback/`) quotes its delivered values: it is for that
+    municipality only and is never copied to the publication folder.
+    """
     target = publish_dir / quarter
-    return [write_file_atomically(target / file.name, file.read_bytes()) for file in files]
+    public = [file for file in files if file.parent.name != FEEDBACK_FOLDER]
+    return [write_file_atomically(target / file.name, file.read_bytes()) for file in public]

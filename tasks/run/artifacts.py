@@ -133,6 +133,7 @@ def run_markdown(
         (f"Valid reports in {summary.quarter}", summary.valid_reports),
         ("Rejected rows waiting for a correction", summary.open_rejected_rows),
         ("Quality findings", f"{len(summary.findings)} ({len(summary.hard_findings)} hard)"),
+        ("Quotes waiting for review (left out)", summary.quotes_waiting),
         ("Brief", published),
         ("Ran on", ran_on),
     ]

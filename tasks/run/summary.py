@@ -29,6 +29,7 @@ class RunSummary:
     published: list[Path] = field(default_factory=list)
     published_blocked: bool = False
     unsent: list[str] = field(default_factory=list)
+    quotes_waiting: int = 0
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -64,6 +65,7 @@ def run_summary(
     findings: list[Finding],
     files: list[Path],
     owed: list[str],
+    quotes_waiting: int = 0,
 ) -> RunSummary:
     """Return the run's outcome in counts: open rejections as distinct rows, owed mail by name."""
     return RunSummary(
@@ -75,6 +77,7 @@ def run_summary(
         published=files,
         published_blocked=blocks_publication(findings),
         unsent=owed,
+        quotes_waiting=quotes_waiting,
     )
 
 
@@ -90,7 +93,7 @@ def exit_status(summary: RunSummary) -> int:
 
 
 def attention_lines(summary: RunSummary) -> list[str]:
-    """Return one plain line for each thing a steward must act on."""
+    """Return one plain line for each thing a steward must act on (waiting quotes last)."""
     lines = [
         f"source {s.source_id} failed: {problem}"
         for s in summary.failed_sources
@@ -106,6 +109,8 @@ def attention_lines(summary: RunSummary) -> list[str]:
             f"(see quarantine.csv and feedback/)"
         )
     lines += [f"brief not sent to {recipient}" for recipient in summary.unsent]
+    if summary.quotes_waiting:
+        lines.append(quotes_waiting_line(summary.quarter, summary.quotes_waiting))
     return lines
 
 
@@ -129,6 +134,15 @@ def failure_json(quarter: str, error: BaseException) -> str:
     return json.dumps({"quarter": quarter, "error": type(error).__name__})
 
 
+def quotes_waiting_line(quarter: str, waiting: int) -> str:
+    """Return how many quotes wait for a person, left out of the brief, and how to review them."""
+    return (
+        f"{waiting} quotes wait for review and were left out of the brief: "
+        f"raportti quotes list --quarter {quarter}, then "
+        f"raportti quotes approve --quarter {quarter} ID… (or --all) and run again"
+    )
+
+
 def summary_json(summary: RunSummary) -> str:
     """Return the run's counts as JSON for the run log (no rows, no free text)."""
     document = {
@@ -142,5 +156,6 @@ def summary_json(summary: RunSummary) -> str:
         "hard_findings": [finding.check for finding in summary.hard_findings],
         "published": [path.name for path in summary.published],
         "unsent": len(summary.unsent),
+        "quotes_waiting": summary.quotes_waiting,
     }
     return json.dumps(document, sort_keys=True)

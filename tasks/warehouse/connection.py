@@ -7,6 +7,7 @@ later version a numbered file under `sql/migrations/`, recorded in `schema_versi
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from tasks.shared.files import OWNER_ONLY_FILE_MODE
 from tasks.shared.sqlfiles import SQL_DIR, split_statements, sql_text
 from tasks.shared.urls import safe_url
 
@@ -140,15 +142,31 @@ def _apply(connection: Connection, migration: Migration) -> None:
 
 
 def _engine(url: str) -> Engine:
+    """Return the engine; bound values (report text) never appear in its errors or logs."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, connect_args=_POSTGRES_SESSION)
+        return create_engine(
+            url, pool_pre_ping=True, connect_args=_POSTGRES_SESSION, hide_parameters=True
+        )
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _create_owner_only(Path(parsed.database))
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+    )
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _create_owner_only(database: Path) -> None:
+    """Create the SQLite file readable by its owner only (its -wal and -shm files follow it).
+
+    The warehouse holds the raw deliveries: a new file is 0600; an existing one is left as
+    its owner set it.
+    """
+    database.parent.mkdir(parents=True, exist_ok=True)
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, OWNER_ONLY_FILE_MODE))
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

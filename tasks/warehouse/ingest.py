@@ -29,6 +29,7 @@ from tasks.intake.checked import (
 )
 from tasks.intake.extract import Delivery, list_deliveries
 from tasks.intake.parse import UnreadableDelivery
+from tasks.intake.publishable import publishable_id
 from tasks.intake.redact import RedactionCounts
 from tasks.warehouse.load import (
     advance_watermark,
@@ -95,7 +96,7 @@ def ingest_source(
     unreadable: list[str] = []
     for delivery in deliveries:
         if delivery.sha256 in already:
-            outcome = _with_skipped(outcome, delivery.name)
+            outcome = _with_skipped(outcome, publishable_id(delivery.name))
             continue
         watermark = now if source.kind == "sql" else None
         try:
@@ -107,7 +108,7 @@ def ingest_source(
         outcome = _with_stored(outcome, record)
         logger.info(
             "%s: %s rows in, %s valid, %s quarantined, %s redactions",
-            delivery.name,
+            publishable_id(delivery.name),
             record.rows_in,
             record.rows_valid,
             record.rows_quarantined,
@@ -165,7 +166,7 @@ def _with_stored(outcome: SourceOutcome, record: DeliveryRecord) -> SourceOutcom
         **(
             vars(outcome)
             | {
-                "deliveries": [*outcome.deliveries, record.name],
+                "deliveries": [*outcome.deliveries, publishable_id(record.name)],
                 "rows_in": outcome.rows_in + record.rows_in,
                 "rows_valid": outcome.rows_valid + record.rows_valid,
                 "rows_quarantined": outcome.rows_quarantined + record.rows_quarantined,

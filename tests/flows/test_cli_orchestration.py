@@ -28,6 +28,7 @@ COMMANDS = [
     "status",
     "lineage",
     "landed",
+    "purge",
 ]
 
 

@@ -17,6 +17,7 @@ from prefect.utilities.callables import parameter_schema
 from demo.inbox import write_demo_inbox
 from flows.deployments import QUARTERLY_CRON, TIMEZONE, deployment_specs, deployments, flow_of
 from flows.form import municipality_codes
+from flows.purge import purge_old
 from flows.quarterly import quarterly_brief
 from flows.steward import backfill, check_submissions, resend_brief
 from schemas.quarter import Quarter
@@ -30,10 +31,10 @@ from tests.flows.prefect_processes import (
     wait_for_flow_runs,
 )
 
-FLOWS = [quarterly_brief, check_submissions, backfill, resend_brief]
+FLOWS = [quarterly_brief, check_submissions, backfill, resend_brief, purge_old]
 
 
-def test_prefect_yaml_declares_the_five_deployments_in_one_work_pool() -> None:
+def test_prefect_yaml_declares_the_six_deployments_in_one_work_pool() -> None:
     specs = {spec["name"]: spec for spec in deployment_specs()}
 
     assert set(specs) == {
@@ -42,6 +43,7 @@ def test_prefect_yaml_declares_the_five_deployments_in_one_work_pool() -> None:
         "check-submissions",
         "backfill",
         "resend",
+        "purge-old-data",
     }
     assert {spec["work_pool"]["name"] for spec in specs.values()} == {"raportti"}
     assert specs["quarterly-brief"]["schedules"] == [
@@ -51,8 +53,12 @@ def test_prefect_yaml_declares_the_five_deployments_in_one_work_pool() -> None:
     assert specs["collect-responses"]["schedules"] == [
         {"cron": "0 7 * * 1", "timezone": "Europe/Helsinki"}
     ]
+    assert specs["purge-old-data"]["schedules"] == [
+        {"cron": "0 3 * * 0", "timezone": "Europe/Helsinki"}
+    ]
+    scheduled = {"quarterly-brief", "collect-responses", "purge-old-data"}
     for name, spec in specs.items():
-        assert not spec.get("schedules") or name in {"quarterly-brief", "collect-responses"}
+        assert not spec.get("schedules") or name in scheduled
         assert "scheduled" not in spec["tags"], name  # ad hoc runs carry the deployment's tags
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from demo.synthetic import REFERENCE, quarter_inputs, synthetic_reports
+from demo.synthetic import REFERENCE, approved_quotes, quarter_inputs, synthetic_reports
 from schemas.findings import Finding
 from tasks.brief.accessibility import SUPERVISOR_EMAIL, statement_html, write_accessible_forms
 from tasks.brief.facts import BriefFacts, brief_facts
 from tasks.brief.html import brief_html
-from tasks.brief.quotes import place_names, quotable_proposals
+from tasks.brief.quotes import place_names
 from tasks.brief.text import BRIEF_LANGUAGES, text
 from tests.tasks.brief.test_brief import HOSTILE_PROPOSAL, _hostile_reference, _png
 
@@ -63,7 +63,7 @@ def facts() -> BriefFacts:
         .otherwise(pl.lit("fi")),
     )
     return brief_facts(
-        **quarter_inputs(reports, quotes=quotable_proposals(reports, place_names(REFERENCE)))
+        **quarter_inputs(reports, quotes=approved_quotes(reports, place_names(REFERENCE)))
     )
 
 
@@ -158,7 +158,7 @@ def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     reports = synthetic_reports(300, seed=11).with_columns(
         proposal=pl.lit(HOSTILE_PROPOSAL.format(png=png)), consent_to_quote=pl.lit(True)
     )
-    quotes = quotable_proposals(reports, max_chars=1000, place_names=place_names(reference))
+    quotes = approved_quotes(reports, place_names(reference), max_chars=1000)
     inputs = quarter_inputs(
         reports,
         reference,

@@ -11,7 +11,6 @@ from demo.synthetic import QUARTER, synthetic_reports
 from schemas.reference import PACKAGED_REFERENCE_DIR, load_reference
 from schemas.settings import Settings
 from tasks.brief.inputs import quarter_figures
-from tasks.intake.redact import REDACTED
 
 
 def _edited_reference_dir(tmp_path: Path) -> Path:
@@ -39,21 +38,15 @@ def test_quotes_lose_the_place_names_of_the_configured_reference_dir(tmp_path: P
     figures = quarter_figures(reports, QUARTER, settings.reference(), threshold=5)
 
     assert figures.quotes.height > 0
-    assert set(figures.quotes["text"]) == {f"{REDACTED} tarvitaan lisää kotipalvelua."}
+    assert set(figures.quotes["text"]) == {"[paikka] tarvitaan lisää kotipalvelua."}
 
 
-def test_a_name_only_the_packaged_list_knows_is_kept_with_an_edited_reference(
+def test_a_place_the_lexicon_knows_is_removed_even_when_the_edited_list_lacks_it(
     tmp_path: Path,
 ) -> None:
     edited = load_reference(_edited_reference_dir(tmp_path))
-    reports = _reports_proposing("Savukoskella tarvitaan lisää kotipalvelua.")
+    reports = _reports_proposing("Kotipalvelua tarvitaan lisää Savukoskella.")
 
     quotes = quarter_figures(reports, QUARTER, edited, threshold=5).quotes
 
-    assert set(quotes["text"]) == {"Savukoskella tarvitaan lisää kotipalvelua."}
-    assert (
-        quarter_figures(reports, QUARTER, load_reference(), threshold=5)
-        .quotes["text"]
-        .to_list()[0]
-        .startswith(REDACTED)
-    )
+    assert set(quotes["text"]) == {"Kotipalvelua tarvitaan lisää [paikka]."}

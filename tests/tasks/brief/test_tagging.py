@@ -12,11 +12,11 @@ import pytest
 from pdfua import validate
 from reportlab.platypus import SimpleDocTemplate
 
-from demo.synthetic import REFERENCE, quarter_inputs, synthetic_reports
+from demo.synthetic import REFERENCE, approved_quotes, quarter_inputs, synthetic_reports
 from tasks.brief.charts import CHART_THEMES, KEY_THEMES
 from tasks.brief.describe import theme_chart_alt, trend_chart_alt
 from tasks.brief.facts import BriefFacts, brief_facts
-from tasks.brief.quotes import place_names, quotable_proposals
+from tasks.brief.quotes import place_names
 from tasks.brief.render import render_pdf
 from tasks.brief.sections import brief_story
 from tasks.brief.text import text
@@ -34,7 +34,7 @@ def facts() -> BriefFacts:
         .otherwise(pl.lit("fi")),
     )
     return brief_facts(
-        **quarter_inputs(reports, quotes=quotable_proposals(reports, place_names(REFERENCE)))
+        **quarter_inputs(reports, quotes=approved_quotes(reports, place_names(REFERENCE)))
     )
 
 

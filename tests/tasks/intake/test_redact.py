@@ -203,8 +203,13 @@ def test_each_control_character_alone_is_removed(control: str) -> None:
 
 
 def test_text_near_c1_controls_is_kept() -> None:
-    text = "\u00a0300\u00a0€ \u00a7 5 \u00bd\u00b0 \u00c2\u00a0"
+    text = "300 € \u00a7 5 \u00b0 \u00c2 \u00a6 \u00e4"
     assert redact_text(text) == (text, RedactionCounts())
+
+
+def test_text_with_compatibility_characters_is_normalised_and_loses_invisible_ones() -> None:
+    text = "\u00a0300\u00a0€ \u00bd ｋｏｏｄｉ\u200b \u00adx"
+    assert redact_text(text) == (" 300 € 1\u20442 koodi x", RedactionCounts())
 
 
 def test_a_control_character_inside_an_identity_code_does_not_hide_it() -> None:

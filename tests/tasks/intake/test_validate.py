@@ -463,3 +463,29 @@ def test_any_mix_of_values_is_rejected_or_valid_never_a_crash(rows: list[dict[st
     result = validate(frame)
     assert_rows_add_up(frame, result)
     assert result.rejections.filter(pl.col("reason") == "").is_empty()
+
+
+@pytest.mark.parametrize(
+    ("report_id", "rejected"),
+    [
+        ("131052-308T", True),
+        ("hetu 131052 – 308T", True),
+        ("１３１０５２-３０８Ｔ", True),
+        ("131052\u200b-308T", True),
+        ("047-2026-001", False),
+        ("ROI-2026-0042", False),
+        ("a1310523-3081-4abc-9def-0123456789ab", False),
+    ],
+)
+def test_a_report_id_shaped_like_an_identity_code_is_rejected_with_that_reason(
+    report_id: str, rejected: bool
+) -> None:
+    result = validate(delivered({"report_id": report_id}))
+
+    assert (("report_id", "personal_data") in failed(result, 2)) is rejected
+    reasons = result.rejections.filter(pl.col("rule") == "personal_data")["reason"].to_list()
+    assert reasons == (
+        ["report_id: looks like a personal identity code: use an id that names no one"]
+        if rejected
+        else []
+    )

@@ -1,0 +1,133 @@
+"""A person approves every quote: the quarterly flow's review step (contract §6).
+
+The flow lists the quarter's candidate quotes (consented, redacted). Those with a
+decision on their very text are settled; the others wait. On a Prefect server
+(`PREFECT_API_URL`) with `RAPORTTI_QUOTE_REVIEW_MINUTES` above 0, the flow run
+pauses with a form in Prefect's UI listing them; the steward approves or rejects
+quotes there and resumes. Without a server, or when the pause times out, the
+run goes on and the brief leaves every unreviewed quote out; the summary, the
+artifact and the command line say how many wait and how to review them
+(`raportti quotes list|approve|reject`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from prefect import get_client, get_run_logger
+from prefect.context import FlowRunContext
+from prefect.exceptions import FlowPauseTimeout
+from prefect.flow_runs import pause_flow_run
+from prefect.input import RunInput
+from prefect.settings import get_current_settings
+from prefect.states import Running
+from pydantic import Field
+
+from schemas.quarter import Quarter
+from schemas.settings import Settings
+from tasks.brief.quotes import quotes_to_publish
+from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.quote_decisions import (
+    read_quote_decisions,
+    record_quote_decisions,
+    with_decisions,
+)
+
+
+@dataclass(frozen=True)
+class ReviewedQuotes:
+    """The quotes the brief may print, and how many candidates still wait for a person."""
+
+    published: pl.DataFrame
+    waiting: int
+
+
+class QuoteReview(RunInput):
+    """The steward's decisions on the waiting quotes, by id (`municipality_code/report_id`)."""
+
+    approve: list[str] = Field(default_factory=list, description="Ids of quotes to publish")
+    reject: list[str] = Field(default_factory=list, description="Ids of quotes never to publish")
+
+
+def quote_id(municipality_code: str, report_id: str) -> str:
+    """Return the id a steward uses for a report's quote."""
+    return f"{municipality_code}/{report_id}"
+
+
+def with_ids(candidates: pl.DataFrame) -> pl.DataFrame:
+    """Return the candidates with their `id` column first."""
+    ids = pl.concat_str("municipality_code", pl.lit("/"), "report_id").alias("id")
+    return candidates.select(ids, pl.all())
+
+
+def review_quotes(settings: Settings, quarter: Quarter, candidates: pl.DataFrame) -> ReviewedQuotes:
+    """Return the approved quotes, after asking the steward in Prefect's UI when on a server."""
+    engine = connect_warehouse(settings.warehouse_url())
+    decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
+    waiting = decided.filter(pl.col("decision").is_null())
+    if not waiting.is_empty() and _can_pause(settings):
+        answer = _steward_answer(quarter, with_ids(waiting), settings.quote_review_minutes)
+        if answer is not None:
+            _record_answer(settings, quarter, with_ids(waiting), answer)
+            decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
+    waiting_count = decided.filter(pl.col("decision").is_null()).height
+    published = quotes_to_publish(candidates, decided.filter(pl.col("decision").is_not_null()))
+    get_run_logger().info(
+        "quotes: %s candidates, %s published, %s waiting for review",
+        candidates.height,
+        published.height,
+        waiting_count,
+    )
+    return ReviewedQuotes(published, waiting_count)
+
+
+def _can_pause(settings: Settings) -> bool:
+    """Return whether a person can answer here: a Prefect server, a flow run and time to wait."""
+    on_server = bool(get_current_settings().api.url)
+    return on_server and FlowRunContext.get() is not None and settings.quote_review_minutes > 0
+
+
+def review_description(quarter: Quarter, waiting: pl.DataFrame) -> str:
+    """Return the form's text: every waiting quote with its id (Markdown, text escaped)."""
+    lines = [
+        f"## Quotes of {quarter} waiting for review",
+        "",
+        "Copy the ids of the quotes to publish into **approve** and of those never to publish "
+        "into **reject**; the rest keep waiting and are left out of the brief.",
+        "",
+    ]
+    for row in waiting.iter_rows(named=True):
+        text = row["text"].replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
+        lines.append(f"- `{row['id']}` ({row['theme']}, {row['addressee_level']}): {text}")
+    return "\n".join(lines)
+
+
+def _steward_answer(quarter: Quarter, waiting: pl.DataFrame, minutes: float) -> QuoteReview | None:
+    """Pause the flow run for the steward's form; None when nobody answered in time."""
+    form = QuoteReview.with_initial_data(description=review_description(quarter, waiting))
+    try:
+        return pause_flow_run(
+            wait_for_input=form, timeout=max(1, int(minutes * 60)), poll_interval=2
+        )
+    except FlowPauseTimeout:
+        _resume_after_timeout()
+        get_run_logger().warning("quote review timed out: unreviewed quotes are left out")
+        return None
+
+
+def _resume_after_timeout() -> None:
+    """Put the flow run back to Running after an unanswered pause, so that it can finish."""
+    context = FlowRunContext.get()
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(context.flow_run.id, Running(), force=True)
+
+
+def _record_answer(
+    settings: Settings, quarter: Quarter, waiting: pl.DataFrame, answer: QuoteReview
+) -> None:
+    """Store the steward's decisions on the quotes they named; unknown ids are ignored."""
+    engine = connect_warehouse(settings.warehouse_url())
+    for decision, ids in (("approved", answer.approve), ("rejected", answer.reject)):
+        named = waiting.filter(pl.col("id").is_in([i.strip() for i in ids]))
+        record_quote_decisions(engine, quarter, named, decision)

@@ -1,0 +1,1 @@
+delete from landed_content where sha256 = :sha256

@@ -1,0 +1,136 @@
+"""A person approves every quote: in the paused run's form on a server, or on the command line."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from prefect import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.objects import StateType
+from prefect.flow_runs import resume_flow_run
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tasks.run.summary import RunSummary, attention_lines
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
+
+QUARTER = "2026Q3"
+HEADER = (
+    "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;ehdotus;"
+    "kenelle;kiireellisyys;lupa_lainata"
+)
+PHENOMENON = "Asiakkaiden matkat palveluihin ovat pitkiä ja kalliita koko alueella."
+QUOTES = {
+    "R-1": "Kuljetuspalvelua laajennetaan syrjäkylille.",
+    "R-2": "Palveluohjaajia palkataan lisää.",
+}
+runner = CliRunner()
+
+
+def _inbox(root: Path) -> Path:
+    rows = [
+        f"{rid};698;3.8.2026;social_worker;mobility;older_people;{PHENOMENON};{quote};"
+        "welfare_region;high;kyllä"
+        for rid, quote in QUOTES.items()
+    ]
+    (root / "698").mkdir(parents=True)
+    (root / "698" / "raportit.csv").write_text("\n".join([HEADER, *rows]) + "\n", "utf-8")
+    sources = root / "sources.toml"
+    sources.write_text('[[source]]\nmunicipality_code = "698"\nkind = "csv"\npath = "698/*.csv"\n')
+    return sources
+
+
+def _brief_text(out: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(out / QUARTER / "brief-fi.pdf").pages)
+
+
+def _paused_run_id(timeout: float) -> object:
+    """Return the id of the flow run that waits paused, polling the server."""
+    paused = FlowRunFilter(
+        state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))
+    )
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            runs = client.read_flow_runs(flow_run_filter=paused)
+            if runs:
+                return runs[0].id
+            time.sleep(1)
+    raise AssertionError("no flow run paused for quote review")
+
+
+def test_the_steward_approves_a_quote_in_the_paused_runs_form(
+    tmp_path: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.quarterly import quarterly_brief
+
+    sources = _inbox(tmp_path / "inbox")
+    monkeypatch.setenv("RAPORTTI_DB_URL", f"sqlite:///{(tmp_path / 'w.db').as_posix()}")
+    monkeypatch.setenv("RAPORTTI_QUOTE_REVIEW_MINUTES", "10")
+    outcome: dict[str, RunSummary] = {}
+    out = tmp_path / "out"
+
+    def run() -> None:
+        outcome["summary"] = quarterly_brief(
+            quarter=QUARTER, sources_file=sources, out_dir=out, send=False
+        )
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    resume_flow_run(_paused_run_id(300), run_input={"approve": ["698/R-1"], "reject": []})
+    worker.join(600)
+
+    assert outcome["summary"].quotes_waiting == 1
+    text = _brief_text(out)
+    assert "Kuljetuspalvelua" in text
+    assert "Palveluohjaajia" not in text
+
+
+def test_an_unanswered_review_times_out_and_the_run_publishes_without_quotes(
+    tmp_path: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.quarterly import quarterly_brief
+
+    sources = _inbox(tmp_path / "inbox")
+    monkeypatch.setenv("RAPORTTI_DB_URL", f"sqlite:///{(tmp_path / 'w.db').as_posix()}")
+    monkeypatch.setenv("RAPORTTI_QUOTE_REVIEW_MINUTES", "0.05")
+
+    summary = quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=tmp_path, send=False)
+
+    assert summary.quotes_waiting == 2
+    assert "2 quotes wait for review" in attention_lines(summary)[-1]
+    assert "Kuljetuspalvelua" not in _brief_text(tmp_path)
+
+
+def test_quotes_are_listed_approved_and_rejected_on_the_command_line(
+    tmp_path: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.quarterly import quarterly_brief
+
+    sources = _inbox(tmp_path / "inbox")
+    db = f"sqlite:///{(tmp_path / 'w.db').as_posix()}"
+    monkeypatch.setenv("RAPORTTI_DB_URL", db)
+    quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=tmp_path, send=False)
+    common = ["--quarter", QUARTER, "--db", db]
+
+    listed = runner.invoke(app, ["quotes", "list", *common])
+    approved = runner.invoke(app, ["quotes", "approve", *common, "698/R-1"])
+    rejected = runner.invoke(app, ["quotes", "reject", *common, "698/R-2"])
+    unknown = runner.invoke(app, ["quotes", "approve", *common, "698/R-404"])
+    after = runner.invoke(app, ["quotes", "list", *common])
+    summary = quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=tmp_path, send=False)
+
+    assert "698/R-1" in listed.output
+    assert "2 quotes, 2 waiting for review" in listed.output
+    assert (approved.exit_code, rejected.exit_code, unknown.exit_code) == (0, 0, 2)
+    assert "2 quotes, 0 waiting for review" in after.output
+    assert summary.quotes_waiting == 0
+    text = _brief_text(tmp_path)
+    assert "Kuljetuspalvelua" in text
+    assert "Palveluohjaajia" not in text
