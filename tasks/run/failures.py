@@ -1,4 +1,4 @@
-"""Failure reasons that carry no data: an exception's type and a line the project wrote.
+"""Failure reasons that carry no data: the project's own lines, else the exception's type.
 
 A library's exception text can quote what it was handed (a polars error its
 value, a driver error its row); such text reaches Prefect's log, the run
@@ -8,6 +8,8 @@ names and any identifying number redacted (`publishable_id`).
 """
 
 from __future__ import annotations
+
+import os
 
 from tasks.intake.publishable import publishable_id
 
@@ -34,8 +36,15 @@ def _raised_in(error: BaseException) -> str:
 
 
 def failure_reason(error: BaseException) -> str:
-    """Return `error` as its type and one line that quotes no data."""
+    """Return `error` as lines that quote no data.
+
+    raportti's own message is kept (one line per file it names), redacted; an
+    operating-system error is its type in the system's own words (no file name);
+    any other error is its type only.
+    """
+    if isinstance(error, OSError) and error.errno:
+        return f"{type(error).__name__}: {os.strerror(error.errno)}"
     if not is_own(error):
         return f"{type(error).__name__}: {WITHHELD}"
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {publishable_id(first_line, 'en')}"
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return "\n".join(publishable_id(line, "en") for line in lines)

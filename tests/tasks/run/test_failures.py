@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -32,6 +34,16 @@ def test_raportti_s_own_message_is_shown_with_file_names_redacted() -> None:
 
     reason = failure_reason(error)
 
-    assert reason.startswith("UnreadableDelivery: inbox/698/raportit_")
+    assert reason.startswith("inbox/698/raportit_")
     assert "131052" not in reason
     assert "the file is empty; deliver again" in reason
+
+
+def test_an_os_error_is_given_in_the_systems_words_without_its_file_name(tmp_path: Path) -> None:
+    named = tmp_path / "Matti Meikäläinen 131052-308T.csv"
+    with pytest.raises(FileNotFoundError) as caught:
+        named.read_bytes()
+
+    reason = failure_reason(caught.value)
+
+    assert reason == "FileNotFoundError: No such file or directory"
