@@ -120,6 +120,7 @@ def prefect_server(root: Path, extra: dict[str, str]) -> Iterator[PrefectServer]
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_WORKER_PREFETCH_SECONDS": "1",
         "RAPORTTI_PROJECT_DIR": str(REPO),
+        "RAPORTTI_QUOTE_REVIEW_MINUTES": "0",  # runs pause for quote review only when asked
         "GX_ANALYTICS_ENABLED": "false",
     }
     server = PrefectServer(home, environment | extra)
@@ -160,6 +161,19 @@ def _wait_until_healthy(server: PrefectServer, timeout: float = 300) -> None:
     raise AssertionError(
         f"the Prefect server did not answer in {timeout} s:\n{server.log('server')}"
     )
+
+
+def wait_for_pause(server: PrefectServer, flow_run_id: str, timeout: float = 240) -> None:
+    """Wait until the flow run is paused (for a person's input)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        (run,) = server.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [flow_run_id]}}})
+        if run["state"]["type"] == "PAUSED":
+            return
+        if run["state"]["type"] in _FINAL:
+            raise AssertionError(f"the flow run ended {run['state']['name']} without pausing")
+        time.sleep(1)
+    raise AssertionError(f"the flow run did not pause in {timeout} s")
 
 
 def wait_for_flow_runs(

@@ -8,6 +8,7 @@ triggers `quarterly-brief` with parameters and reads the published files.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,27 @@ from schemas.quarter import Quarter
 from schemas.reference import load_reference
 from tests.flows.prefect_processes import (
     BIN,
+    PrefectServer,
     flow_run_id_of,
     markdown_artifact,
     prefect_server,
     start_worker,
     wait_for_flow_runs,
+    wait_for_pause,
 )
+
+
+def _quote_list(server: PrefectServer, quarter: Quarter) -> str:
+    """Return what `raportti quotes list` prints to the steward (wide enough for whole ids)."""
+    command = [str(BIN / "raportti"), "quotes", "list", "--quarter", str(quarter)]
+    return server.run("env", "COLUMNS=400", *command).stdout
+
+
+def _waiting_quote_ids(server: PrefectServer, quarter: Quarter) -> list[str]:
+    """Return the ids of the quarter's quotes that wait for review, as the steward reads them."""
+    rows = _quote_list(server, quarter).splitlines()
+    return [m.group(1) for row in rows if (m := re.search(r"(\d{3}/\S+)\s+│\s+waiting", row))]
+
 
 FLOWS = [quarterly_brief, check_submissions, backfill, resend_brief, purge_old]
 
@@ -166,8 +182,9 @@ def test_a_process_worker_runs_the_deployed_quarterly_brief(tmp_path: Path) -> N
     inbox = write_demo_inbox(tmp_path / "inbox", quarter)
     out = tmp_path / "published"
     warehouse = {"RAPORTTI_DB_URL": f"sqlite:///{(tmp_path / 'warehouse.db').as_posix()}"}
+    review = {"RAPORTTI_QUOTE_REVIEW_MINUTES": "10"}
 
-    with prefect_server(tmp_path, inbox.environment | warehouse) as server:
+    with prefect_server(tmp_path, inbox.environment | warehouse | review) as server:
         server.run(str(BIN / "raportti"), "setup")
         server.run(str(BIN / "prefect"), "--no-prompt", "deploy", "--all")
         start_worker(server, "worker-1")
@@ -188,9 +205,19 @@ def test_a_process_worker_runs_the_deployed_quarterly_brief(tmp_path: Path) -> N
             "send=false",
         )
         flow_run_id = flow_run_id_of(started.stdout)
+        wait_for_pause(server, flow_run_id)
+        first, *others = _waiting_quote_ids(server, quarter)
+        server.post(
+            f"/flow_runs/{flow_run_id}/resume",
+            {"run_input": {"approve": [first], "reject": others}},
+        )  # as the steward's form in the UI sends it
         (run,) = wait_for_flow_runs(server, [flow_run_id])
         assert run["state"]["type"] == "COMPLETED", server.log("worker-1")
         summary = markdown_artifact(server, flow_run_id)
+        decided = _quote_list(server, quarter)
+
+    assert f"{1 + len(others)} quotes, 0 waiting for review" in decided
+    assert re.search(rf"{re.escape(first)}\s+│\s+approved", decided), decided
 
     assert run["parameters"]["quarter"] == "2026Q2"
     for name in ("brief-fi.pdf", "brief-sv.pdf", "brief-en.pdf", "aggregates.csv"):
