@@ -3,18 +3,20 @@
 Runs triggered by hand work even when the scheduler is broken (Prefect 3.8.8 with
 SQLAlchemy 2.1 creates no scheduled run and logs an ERROR every loop), so this
 test only deploys and waits: the server's scheduler service must create
-quarterly-brief's upcoming runs at 06:00 Helsinki time, and a run it creates
-for a deployment on a short interval must be taken by a process worker and
-complete. Any ERROR in the server's log fails the test.
+quarterly-brief's upcoming runs at 06:00 Helsinki time (and collect-responses'
+weekly ones, Mondays at 07:00), and a run it creates for a deployment on a short
+interval must be taken by a process worker and complete. Any ERROR in the server's log fails the test.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,6 +56,18 @@ def next_quarter_starts_in_utc(now: datetime, count: int) -> list[datetime]:
             if start > now and len(starts) < count:
                 starts.append(start)
         year += 1
+    return starts
+
+
+def next_mondays_at_seven_in_utc(now: datetime, count: int) -> list[datetime]:
+    """Return 07:00 Helsinki on the next `count` Mondays (collect-responses' weekly run), in UTC."""
+    helsinki = ZoneInfo("Europe/Helsinki")
+    day, starts = now.astimezone(helsinki).date(), []
+    while len(starts) < count:
+        start = datetime.combine(day, clock(7), tzinfo=helsinki).astimezone(UTC)
+        if day.weekday() == 0 and start > now:
+            starts.append(start)
+        day += timedelta(days=1)
     return starts
 
 
@@ -121,11 +135,18 @@ def test_the_scheduler_makes_the_quarterly_runs_and_a_worker_completes_a_schedul
         server.run(str(BIN / "raportti"), "setup")
         server.run(str(BIN / "prefect"), "--no-prompt", "deploy", "--all")
         quarterly = _deployment_id(server, "quarterly-brief")
+        weekly = _deployment_id(server, "collect-responses")
         now = datetime.now(UTC)
         runs = _wait_for(
             f"{UPCOMING} scheduled quarterly runs",
             lambda: _at_least(UPCOMING, _scheduled_runs(server, quarterly)),
             timeout=120,
+            server=server,
+        )
+        weekly_runs = _wait_for(
+            f"{UPCOMING} scheduled collect-responses runs",
+            lambda: _at_least(UPCOMING, _scheduled_runs(server, weekly)),
+            timeout=60,
             server=server,
         )
 
@@ -149,6 +170,8 @@ def test_the_scheduler_makes_the_quarterly_runs_and_a_worker_completes_a_schedul
     assert starts == next_quarter_starts_in_utc(now, UPCOMING)
     assert all(run["auto_scheduled"] and run["state"]["type"] == "SCHEDULED" for run in runs)
     assert all("auto-scheduled" in run["tags"] for run in runs)
+    weekly_starts = [datetime.fromisoformat(run["expected_start_time"]) for run in weekly_runs]
+    assert weekly_starts == next_mondays_at_seven_in_utc(now, UPCOMING)
     assert completed[0]["auto_scheduled"]
     assert completed[0]["work_pool_name"] == "raportti"
     assert errors == []
