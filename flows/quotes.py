@@ -22,6 +22,7 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from prefect.settings import get_current_settings
 from prefect.states import Running
+from prefect.utilities.urls import url_for
 from pydantic import Field
 
 from schemas.quarter import Quarter
@@ -106,6 +107,13 @@ def review_description(quarter: Quarter, waiting: pl.DataFrame) -> str:
 def _steward_answer(quarter: Quarter, waiting: pl.DataFrame, minutes: float) -> QuoteReview | None:
     """Pause the flow run for the steward's form; None when nobody answered in time."""
     form = QuoteReview.with_initial_data(description=review_description(quarter, waiting))
+    get_run_logger().info(
+        "%s quotes wait for review: approve or reject them in the form of this flow run in "
+        "Prefect's UI (%s) within %s minutes; unreviewed quotes are left out of the brief",
+        waiting.height,
+        _flow_run_page() or "Runs, then this run",
+        minutes,
+    )
     try:
         return pause_flow_run(
             wait_for_input=form, timeout=max(1, int(minutes * 60)), poll_interval=2
@@ -114,6 +122,12 @@ def _steward_answer(quarter: Quarter, waiting: pl.DataFrame, minutes: float) -> 
         _resume_after_timeout()
         get_run_logger().warning("quote review timed out: unreviewed quotes are left out")
         return None
+
+
+def _flow_run_page() -> str | None:
+    """Return this flow run's page in Prefect's UI, when the UI's address is known."""
+    context = FlowRunContext.get()
+    return url_for("flow-run", obj_id=context.flow_run.id) if context else None
 
 
 def _resume_after_timeout() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -93,17 +94,22 @@ def test_the_steward_approves_a_quote_in_the_paused_runs_form(
 
 
 def test_an_unanswered_review_times_out_and_the_run_publishes_without_quotes(
-    tmp_path: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    prefect_server: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from flows.quarterly import quarterly_brief
 
     sources = _inbox(tmp_path / "inbox")
     monkeypatch.setenv("RAPORTTI_DB_URL", f"sqlite:///{(tmp_path / 'w.db').as_posix()}")
     monkeypatch.setenv("RAPORTTI_QUOTE_REVIEW_MINUTES", "0.05")
+    caplog.set_level(logging.INFO, logger="prefect.flow_runs")
 
     summary = quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=tmp_path, send=False)
 
     assert summary.quotes_waiting == 2
+    assert "2 quotes wait for review: approve or reject them in the form" in caplog.text
     assert "2 quotes wait for review" in attention_lines(summary)[-1]
     assert "Kuljetuspalvelua" not in _brief_text(tmp_path)
 
