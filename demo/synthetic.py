@@ -16,7 +16,10 @@ from schemas.fields import ADDRESSEE_LEVELS, REPORT_DTYPES, REPORT_TYPES, URGENC
 from schemas.findings import Finding
 from schemas.quarter import Quarter
 from schemas.reference import Reference, load_reference
+from schemas.responses import DECISION_STATUSES, STATUSES
+from tasks.brief.followup_facts import FollowupFacts, followup_facts
 from tasks.brief.quotes import all_approved, place_names, quote_candidates, quotes_to_publish
+from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 
 QUARTER = Quarter(2026, 3)
 REFERENCE = load_reference()
@@ -267,3 +270,47 @@ def approved_quotes(
     """
     candidates = quote_candidates(reports, names, max_chars)
     return quotes_to_publish(candidates, all_approved(candidates), max_per_theme)
+
+
+def synthetic_followup(
+    reports: pl.DataFrame, decision_ref: str = "Hyvinvointilautakunta 24.9.2026 § 42"
+) -> tuple[FollowupFacts, pl.DataFrame]:
+    """Return the follow-up facts and followup.csv's rows of the quarter's proposals, answered.
+
+    Every sixth proposal has no response; the others cycle through the statuses, and those
+    decided carry `decision_ref` and the quarter's last day.
+    """
+    quarters = followup_quarters(QUARTER)
+    proposals = (
+        reports.filter(pl.col("proposal").is_not_null())
+        .with_columns(quarter=pl.lit(str(QUARTER)))
+        .select(
+            "municipality_code", "report_id", "quarter", "submitted_on", "theme",
+            "addressee_level", "urgency", "proposal",
+        )
+    )  # fmt: skip
+    answered = proposals.with_row_index("n").filter(pl.col("n") % 6 != 0)
+    responses = (
+        answered.select(
+            "municipality_code",
+            "report_id",
+            status=pl.lit(pl.Series(list(STATUSES))).gather(pl.col("n") % len(STATUSES)),
+            received_at=pl.lit(datetime(2026, 9, 30, 12, tzinfo=UTC)),
+            delivery_seq=pl.lit(1, pl.Int64),
+            row_number=pl.col("n").cast(pl.Int64) + 2,
+        )
+        .with_columns(
+            decided=pl.col("status").is_in(DECISION_STATUSES),
+            response=pl.lit(None, pl.String),
+            responder_role=pl.lit(None, pl.String),
+        )
+        .with_columns(
+            decision_ref=pl.when("decided").then(pl.lit(decision_ref)),
+            decided_on=pl.when("decided").then(pl.lit(QUARTER.last_day)),
+        )
+        .drop("decided")
+    )
+    states = proposal_states(proposals, responses, quarters)
+    themes = reports["theme"].unique().sort().to_list()
+    table = followup_table(states, QUARTER, themes, 5)
+    return followup_facts(states, table, quarters, 5), table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -15,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    KeepTogether,
     Paragraph,
     Spacer,
     Table,
@@ -65,12 +67,15 @@ SERIES_DASHES = (None, (4, 2), None, (1.5, 1.5), (6, 2, 1.5, 2), None)
 
 
 _SOFT_HYPHEN = "\u00ad"
+_LEGEND_WIDTH = 170
+_KEY_TABLE_WIDTH = 200
+_KEY_COUNT_WIDTH = 44
 _THEME_TABLE_WIDTHS = (CONTENT_WIDTH - 356, 46, 46, 54, 50, 54, 52, 54)
 
 
-def _drawing(height: float) -> Drawing:
-    """Return a drawing as wide as the text column whose text defaults to DejaVu Sans."""
-    drawing = Drawing(CONTENT_WIDTH, height)
+def _drawing(height: float, width: float = CONTENT_WIDTH) -> Drawing:
+    """Return a drawing (as wide as the text column by default) whose text is in DejaVu Sans."""
+    drawing = Drawing(width, height)
     drawing.initialFontName, drawing.initialFontSize = FONT, 8
     return drawing
 
@@ -96,12 +101,24 @@ def _legend(pairs: list[tuple[object, str]], x: float, y: float, columns: int = 
     return legend
 
 
-def _theme_bar_drawing(facts: BriefFacts, lang: str, shown: list[ThemeFigures]) -> Drawing:
+@dataclass(frozen=True)
+class BarLayout:
+    """The size of a theme bar chart: width, height per theme, room for the theme names."""
+
+    width: float = CONTENT_WIDTH
+    per_theme: float = 21
+    names: float = 190
+
+
+def _theme_bar_drawing(
+    facts: BriefFacts, lang: str, shown: list[ThemeFigures], layout: BarLayout = BarLayout()
+) -> Drawing:
     """Return a horizontal bar chart of the shown themes, previous and current quarter."""
-    height = 48 + len(shown) * 21
-    drawing = _drawing(height)
+    height = 48 + len(shown) * layout.per_theme
+    drawing = _drawing(height, layout.width)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 190, 16, CONTENT_WIDTH - 230, height - 40
+    chart.x, chart.y = layout.names, 16
+    chart.width, chart.height = layout.width - layout.names - 40, height - 40
     rows = [[f.previous for f in shown], [f.reports for f in shown]]
     chart.data = [[value or 0 for value in row] for row in rows]
     chart.barLabelArray = [[count_markup(facts, v, lang) for v in row] for row in rows]
@@ -119,9 +136,8 @@ def _theme_bar_drawing(facts: BriefFacts, lang: str, shown: list[ThemeFigures]) 
     _value_axis(chart.valueAxis, _axis_max(chart.data[0] + chart.data[1]))
     drawing.add(chart)
     labels = [quarter_text(q, lang) for q in (facts.trend_quarters[-2], facts.quarter)]
-    drawing.add(
-        _legend(list(zip((PREVIOUS_BAR, CURRENT_BAR), labels, strict=True)), 190, height - 2, 2)
-    )
+    pairs = list(zip((PREVIOUS_BAR, CURRENT_BAR), labels, strict=True))
+    drawing.add(_legend(pairs, min(layout.names, layout.width - _LEGEND_WIDTH), height - 2, 2))
     return drawing
 
 
@@ -157,7 +173,7 @@ def theme_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
 
 
 def key_findings_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
-    """Return page 1's chart: the largest themes, this quarter and the last, with its caption."""
+    """Return page 1's chart of the largest themes with its figures' table beside it, captioned."""
     shown = [f for f in facts.themes if f.reports != 0 or f.previous != 0][:KEY_THEMES]
     if not shown:
         return []
@@ -168,11 +184,43 @@ def key_findings_chart(facts: BriefFacts, lang: str) -> list[Flowable]:
         previous=quarter_text(facts.trend_quarters[-2], lang),
         hidden=f"<{facts.threshold}",
     )
-    return [
-        Spacer(1, 10),
-        figure(_theme_bar_drawing(facts, lang, shown), theme_chart_alt(facts, lang, shown)),
-        paragraph(escaped(caption), "caption"),
+    names = max(stringWidth(facts.label("theme", f.theme, lang), FONT, 7.5) for f in shown)
+    layout = BarLayout(CONTENT_WIDTH - _KEY_TABLE_WIDTH, 17, min(names + 8, 170))
+    chart = figure(
+        _theme_bar_drawing(facts, lang, shown, layout), theme_chart_alt(facts, lang, shown)
+    )
+    pair = Table([[chart, _key_chart_table(facts, lang, shown)]], colWidths=[layout.width, None])
+    pair.setStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (1, 0), (1, 0), 14),
+        ]
+    )
+    return [Spacer(1, 6), KeepTogether([pair, paragraph(escaped(caption), "caption")])]
+
+
+def _key_chart_table(facts: BriefFacts, lang: str, shown: list[ThemeFigures]) -> Table:
+    """Return page 1's chart's figures as a table: a theme per row, this quarter and the last."""
+    widths = [_KEY_TABLE_WIDTH - 2 * _KEY_COUNT_WIDTH, _KEY_COUNT_WIDTH, _KEY_COUNT_WIDTH]
+    head = [
+        text(lang, "col_theme"),
+        quarter_text(facts.quarter, lang),
+        quarter_text(facts.trend_quarters[-2], lang),
     ]
+    rows = [
+        [
+            paragraph(escaped(facts.label("theme", f.theme, lang)), "cell"),
+            count_markup(facts, f.reports, lang),
+            count_markup(facts, f.previous, lang),
+        ]
+        for f in shown
+    ]
+    table = Table([header_cells(head, widths), *rows], colWidths=widths, hAlign="RIGHT")
+    table.setStyle(table_style())
+    return table
 
 
 def theme_table(facts: BriefFacts, lang: str) -> list[Flowable]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -13,7 +11,6 @@ from reportlab.platypus import (
 )
 
 from schemas.fields import ADDRESSEE_LEVELS
-from schemas.findings import Finding
 from schemas.quarter import Quarter
 from tasks.brief.charts import (
     header_cells,
@@ -26,7 +23,6 @@ from tasks.brief.markup import (
     paragraph,
     section_heading,
     sentence_markup,
-    small_count_markup,
 )
 from tasks.brief.style import (
     CONTENT_WIDTH,
@@ -34,12 +30,11 @@ from tasks.brief.style import (
 )
 from tasks.brief.tagging import in_language
 from tasks.brief.text import (
-    BRIEF_LANGUAGES,
-    TEXT,
     date_text,
     percent_text,
     text,
 )
+from tasks.brief.wording import FINDING_COLUMNS, finding_cells
 from tasks.figures.aggregate import RISING_MIN, RISING_SHARE
 
 _QUOTE_MARKS = {"fi": ("”", "”"), "sv": ("”", "”"), "en": ("“", "”")}
@@ -70,32 +65,6 @@ def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
             own_language = quote.language if quote.language not in ("", lang) else None
             story.append(KeepTogether([theme, in_language(words, "BlockQuote", own_language)]))
     return story
-
-
-def _check_label(check: str, lang: str) -> str:
-    """Return a quality check's translated name, or a generic one naming its code."""
-    key = f"check_{check}"
-    return text(lang, key) if key in _known_checks() else text(lang, "check_other", check=check)
-
-
-@cache
-def _known_checks() -> frozenset[str]:
-    """Return the check keys that every language's table names."""
-    return frozenset.intersection(
-        *(frozenset(k for k in TEXT[lang] if k.startswith("check_")) for lang in BRIEF_LANGUAGES)
-    )
-
-
-def _observed_text(facts: BriefFacts, finding: Finding, lang: str) -> str:
-    """Return a finding's observed value: a share as a percentage, a count small-suppressed."""
-    if finding.observed is None:
-        return "–"
-    if finding.check == "completeness" and 0 <= finding.observed <= 1:
-        return percent_text(finding.observed, lang)
-    if float(finding.observed).is_integer():
-        return small_count_markup(facts, int(finding.observed), lang)
-    rounded = f"{finding.observed:.3g}"
-    return rounded if lang == "en" else rounded.replace(".", ",")
 
 
 def data_quality_section(facts: BriefFacts, lang: str) -> list[Flowable]:
@@ -147,36 +116,15 @@ def _findings_table(facts: BriefFacts, lang: str) -> list[Flowable]:
     """Return the quality gate's findings as a table, or a sentence saying there are none."""
     if not facts.findings:
         return [paragraph(sentence_markup(lang, "quality_findings_none"), "body")]
-    head = [
-        text(lang, k)
-        for k in ("col_check", "col_severity", "col_municipality", "col_field", "col_observed")
-    ]
+    head = [text(lang, key) for key in FINDING_COLUMNS]
     rows = [
-        [
-            paragraph(escaped(_check_label(f.check, lang)), "cell"),
-            paragraph(escaped(_severity_label(f.severity, lang)), "cell"),
-            paragraph(
-                escaped(
-                    facts.label("municipality", f.municipality_code, lang)
-                    if f.municipality_code
-                    else "–"
-                ),
-                "cell",
-            ),
-            paragraph(escaped(f.column or "–"), "cell"),
-            _observed_text(facts, f, lang),
-        ]
-        for f in facts.findings
+        [*(paragraph(escaped(cell), "cell") for cell in cells[:-1]), cells[-1]]
+        for cells in (finding_cells(facts, f, lang) for f in facts.findings)
     ]
     widths = [150, 66, 95, 95, CONTENT_WIDTH - 406]
     table = Table([header_cells(head, widths), *rows], colWidths=widths, repeatRows=1)
     table.setStyle(table_style(numeric_from=4))
     return [paragraph(sentence_markup(lang, "quality_findings"), "body"), table]
-
-
-def _severity_label(severity: str, lang: str) -> str:
-    """Return a finding's severity in words."""
-    return text(lang, f"severity_{severity}") if severity in ("hard", "soft") else severity
 
 
 def method_note(facts: BriefFacts, lang: str) -> list[Flowable]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from schemas.fields import ADDRESSEE_LEVELS
@@ -10,8 +12,13 @@ from tasks.brief.facts import BriefFacts
 from tasks.brief.followup_facts import FollowupFacts
 from tasks.brief.markup import escaped, paragraph, quarter_text
 from tasks.brief.style import table_style
+from tasks.brief.tagging import cell_in_language
 from tasks.brief.text import count_text, date_text
 from tasks.brief.text import text as brief_text
+
+REFERENCE_LANGUAGE = "fi"  # decision references are quoted from Finnish minutes, as written
+_OLDEST_COLUMNS = ("theme", "addressee", "proposals", "oldest", "municipalities")
+_DECISION_COLUMNS = ("theme", "addressee", "status", "date", "reference")
 
 FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
     "fi": {
@@ -21,6 +28,7 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
             "Luvut 1–{below} ja ne, joista ne voisi päätellä, näkyvät muodossa {hidden}."
         ),
         "col_addressee": "Vastaanottaja",
+        "status_caption": "Ehdotukset vastaanottajan ja tilan mukaan",
         "median_response": "Raportista ensimmäiseen vastaukseen kului mediaanina {days} päivää "
         "({count} vastattua ehdotusta).",
         "median_decision": "Raportista päätökseen kului mediaanina {days} päivää "
@@ -54,6 +62,7 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
             "som de kunde räknas ut ur visas som {hidden}."
         ),
         "col_addressee": "Mottagare",
+        "status_caption": "Förslag efter mottagare och status",
         "median_response": "Från rapport till första svar gick i median {days} dagar "
         "({count} besvarade förslag).",
         "median_decision": "Från rapport till beslut gick i median {days} dagar "
@@ -87,6 +96,7 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
             "1–{below}, and counts they could be worked out from, are shown as {hidden}."
         ),
         "col_addressee": "Addressee",
+        "status_caption": "Proposals by addressee and status",
         "median_response": "From report to first response took a median of {days} days "
         "({count} proposals answered).",
         "median_decision": "From report to decision took a median of {days} days "
@@ -121,12 +131,34 @@ def followup_text(lang: str, key: str, **values: object) -> str:
     return FOLLOWUP_TEXT[lang][key].format(**values)
 
 
-def followup_section(facts: BriefFacts, lang: str) -> list[Flowable]:
-    """Return the follow-up section, or nothing when the brief has no follow-up facts."""
-    follow = facts.followup
-    if follow is None:
-        return []
-    intro = followup_text(
+@dataclass(frozen=True)
+class FollowupTable:
+    """One of the section's tables as text, for the PDF and the HTML twin alike.
+
+    `counts` are the count columns (right-aligned); `languages` gives the language of a column
+    whose passages are in another language than the brief's.
+    """
+
+    name: str
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+    counts: frozenset[int]
+    languages: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A titled part of the section: its table, or the sentence saying there is nothing."""
+
+    heading: str
+    table: FollowupTable | None
+    empty: str
+
+
+def followup_intro(facts: BriefFacts, follow: FollowupFacts, lang: str) -> str:
+    """Return the sentence opening the section: the quarters covered and the suppression rule."""
+    return followup_text(
         lang,
         "intro",
         first=quarter_text(follow.first_quarter, lang),
@@ -134,45 +166,30 @@ def followup_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         below=facts.threshold - 1,
         hidden=f"<{facts.threshold}",
     )
-    return [
-        CondPageBreak(220),
-        paragraph(escaped(followup_text(lang, "heading")), "h1"),
-        paragraph(escaped(intro), "body"),
-        _status_table(follow, facts.threshold, lang),
-        Spacer(1, 8),
-        *_medians(follow, lang),
-        *_oldest(facts, follow, lang),
-        *_decisions(facts, follow, lang),
-        paragraph(escaped(followup_text(lang, "no_quotes")), "caption"),
-    ]
 
 
-def _head(labels: list[str], right: set[int]) -> list[Paragraph]:
-    """Return header cells: text columns left-aligned, count columns (`right`) right-aligned."""
-    return [
-        paragraph(escaped(label), "cell_head_right" if i in right else "cell_head")
-        for i, label in enumerate(labels)
-    ]
-
-
-def _status_table(follow: FollowupFacts, threshold: int, lang: str) -> Table:
+def status_table(follow: FollowupFacts, threshold: int, lang: str) -> FollowupTable:
+    """Return the proposals by addressee level and status, hidden counts as `<threshold`."""
     counts = {(level, status): n for level, status, n in follow.by_status}
-    widths = [110, *[62] * len(FOLLOWUP_STATUSES)]
-    labels = [followup_text(lang, f"status_{status}") for status in FOLLOWUP_STATUSES]
-    head = _head([followup_text(lang, "col_addressee"), *labels], set(range(1, len(widths))))
     rows = [
         [
-            paragraph(escaped(brief_text(lang, f"addressee_{level}")), "cell"),
+            brief_text(lang, f"addressee_{level}"),
             *[count_text(counts[(level, status)], lang, threshold) for status in FOLLOWUP_STATUSES],
         ]
         for level in ADDRESSEE_LEVELS
     ]
-    table = Table([head, *rows], colWidths=widths, hAlign="LEFT", repeatRows=1)
-    table.setStyle(table_style())
-    return table
+    labels = [followup_text(lang, f"status_{status}") for status in FOLLOWUP_STATUSES]
+    return FollowupTable(
+        "status",
+        followup_text(lang, "status_caption"),
+        [followup_text(lang, "col_addressee"), *labels],
+        rows,
+        frozenset(range(1, len(labels) + 1)),
+    )
 
 
-def _medians(follow: FollowupFacts, lang: str) -> list[Flowable]:
+def median_sentences(follow: FollowupFacts, lang: str) -> list[str]:
+    """Return the sentences on the median days to a first response and to a decision."""
     lines = []
     for key, days, count in (
         ("response", follow.median_days_to_response, follow.responded),
@@ -183,68 +200,110 @@ def _medians(follow: FollowupFacts, lang: str) -> list[Flowable]:
             lines.append(followup_text(lang, "median_few", what=what))
         else:
             lines.append(followup_text(lang, f"median_{key}", days=days, count=count))
-    return [paragraph(escaped(line), "body") for line in lines]
+    return lines
 
 
-def _oldest(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[Flowable]:
-    story: list[Flowable] = [paragraph(escaped(followup_text(lang, "oldest_heading")), "h2")]
-    if not follow.oldest_open_urgent:
-        return [*story, paragraph(escaped(followup_text(lang, "oldest_none")), "body")]
-    widths = [140, 110, 62, 62, 119]
-    head = _head(
+def listings(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[Listing]:
+    """Return the oldest open urgent proposals and the quarter's decisions, titled."""
+    oldest = _oldest_rows(facts, follow, lang)
+    decided = _decision_rows(facts, follow, lang)
+    reference = {} if lang == REFERENCE_LANGUAGE else {4: REFERENCE_LANGUAGE}
+    return [
+        _listing(facts, lang, "oldest", _OLDEST_COLUMNS, oldest, {2, 3}),
+        _listing(facts, lang, "decisions", _DECISION_COLUMNS, decided, set(), reference),
+    ]
+
+
+def _listing(
+    facts: BriefFacts,
+    lang: str,
+    name: str,
+    columns: tuple[str, ...],
+    rows: list[list[str]],
+    counts: set[int],
+    languages: dict[int, str] | None = None,
+) -> Listing:
+    """Return a titled table (strings `{name}_heading`, `{name}_none`, `col_{column}`)."""
+    heading = followup_text(lang, f"{name}_heading")
+    head = [followup_text(lang, f"col_{c}", threshold=facts.threshold) for c in columns]
+    table = FollowupTable(name, heading, head, rows, frozenset(counts), languages or {})
+    return Listing(heading, table if rows else None, followup_text(lang, f"{name}_none"))
+
+
+def _oldest_rows(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[list[str]]:
+    return [
         [
-            followup_text(lang, "col_theme"),
-            followup_text(lang, "col_addressee"),
-            followup_text(lang, "col_proposals"),
-            followup_text(lang, "col_oldest"),
-            followup_text(lang, "col_municipalities", threshold=facts.threshold),
-        ],
-        {2, 3},
-    )
-    rows = [
-        [
-            paragraph(escaped(facts.label("theme", group.theme, lang)), "cell"),
-            paragraph(escaped(brief_text(lang, f"addressee_{group.addressee_level}")), "cell"),
+            facts.label("theme", group.theme, lang),
+            brief_text(lang, f"addressee_{group.addressee_level}"),
             count_text(group.proposals, lang, facts.threshold),
             count_text(group.oldest_days, lang),
-            paragraph(escaped(_municipality_names(facts, group.municipalities, lang)), "cell"),
+            ", ".join(facts.label("municipality", code, lang) for code in group.municipalities)
+            or "–",
         ]
         for group in follow.oldest_open_urgent
     ]
-    table = Table([head, *rows], colWidths=widths, hAlign="LEFT", repeatRows=1)
-    table.setStyle(table_style(numeric_from=2))
-    return [*story, table, Spacer(1, 8)]
 
 
-def _municipality_names(facts: BriefFacts, codes: tuple[str, ...], lang: str) -> str:
-    return ", ".join(facts.label("municipality", code, lang) for code in codes) or "–"
-
-
-def _decisions(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[Flowable]:
-    story: list[Flowable] = [paragraph(escaped(followup_text(lang, "decisions_heading")), "h2")]
-    if not follow.decisions:
-        return [*story, paragraph(escaped(followup_text(lang, "decisions_none")), "body")]
-    widths = [105, 95, 70, 78, 145]
-    head = _head(
+def _decision_rows(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[list[str]]:
+    """Return the quarter's decisions; a reference is quoted as written."""
+    return [
         [
-            followup_text(lang, "col_theme"),
-            followup_text(lang, "col_addressee"),
-            followup_text(lang, "col_status"),
-            followup_text(lang, "col_date"),
-            followup_text(lang, "col_reference"),
-        ],
-        set(),
-    )
-    rows = [
-        [
-            paragraph(escaped(facts.label("theme", decision.theme, lang)), "cell"),
-            paragraph(escaped(brief_text(lang, f"addressee_{decision.addressee_level}")), "cell"),
-            paragraph(escaped(followup_text(lang, f"status_{decision.status}")), "cell"),
-            paragraph(escaped(date_text(decision.decided_on, lang)), "cell"),
-            paragraph(escaped(decision.reference), "cell"),
+            facts.label("theme", decision.theme, lang),
+            brief_text(lang, f"addressee_{decision.addressee_level}"),
+            followup_text(lang, f"status_{decision.status}"),
+            date_text(decision.decided_on, lang),
+            decision.reference,
         ]
         for decision in follow.decisions
     ]
-    table = Table([head, *rows], colWidths=widths, hAlign="LEFT", repeatRows=1)
-    table.setStyle(table_style(numeric_from=5))
-    return [*story, table, Spacer(1, 8)]
+
+
+# --- the PDF's section ---------------------------------------------------------------------------
+
+_WIDTHS = {
+    "status": [100, 60, 67, 67, 58, 64, 60],  # the statuses' longest words fit their columns
+    "oldest": [136, 106, 60, 60, 119],
+    "decisions": [103, 93, 68, 72, 145],
+}
+
+
+def followup_section(facts: BriefFacts, lang: str) -> list[Flowable]:
+    """Return the follow-up section, or nothing when the brief has no follow-up facts."""
+    follow = facts.followup
+    if follow is None:
+        return []
+    story: list[Flowable] = [
+        CondPageBreak(220),
+        paragraph(escaped(followup_text(lang, "heading")), "h1"),
+        paragraph(escaped(followup_intro(facts, follow, lang)), "body"),
+        _pdf_table(status_table(follow, facts.threshold, lang)),
+        Spacer(1, 8),
+        *(paragraph(escaped(line), "body") for line in median_sentences(follow, lang)),
+    ]
+    for listing in listings(facts, follow, lang):
+        story.append(paragraph(escaped(listing.heading), "h2"))
+        if listing.table is None:
+            story.append(paragraph(escaped(listing.empty), "body"))
+        else:
+            story += [_pdf_table(listing.table), Spacer(1, 8)]
+    return [*story, paragraph(escaped(followup_text(lang, "no_quotes")), "caption")]
+
+
+def _pdf_table(table: FollowupTable) -> Table:
+    """Return one of the section's tables in the house style, counts right-aligned."""
+    head = [
+        paragraph(escaped(label), "cell_head_right" if i in table.counts else "cell_head")
+        for i, label in enumerate(table.head)
+    ]
+    rows = [[_pdf_cell(table, i, value) for i, value in enumerate(row)] for row in table.rows]
+    widths = _WIDTHS[table.name]
+    built = Table([head, *rows], colWidths=widths, hAlign="LEFT", repeatRows=1)
+    built.setStyle(table_style(numeric_from=min(table.counts, default=len(widths))))
+    return built
+
+
+def _pdf_cell(table: FollowupTable, column: int, value: str) -> str | Paragraph:
+    """Return a cell: a count as it is, text as a paragraph tagged with its own language."""
+    if column in table.counts:
+        return value
+    return cell_in_language(paragraph(escaped(value), "cell"), table.languages.get(column))

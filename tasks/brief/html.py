@@ -19,16 +19,19 @@ from markupsafe import Markup
 from schemas.fields import ADDRESSEE_LEVELS
 from schemas.quarter import Quarter
 from tasks.brief.charts import CHART_THEMES, KEY_THEMES
-from tasks.brief.closing import (
-    _check_label,
-    _observed_text,
-    _severity_label,
-    method_sentences,
-)
+from tasks.brief.closing import method_sentences
 from tasks.brief.describe import theme_chart_alt, trend_chart_alt
 from tasks.brief.facts import BriefFacts
+from tasks.brief.followup import (
+    FollowupTable,
+    followup_intro,
+    followup_text,
+    listings,
+    median_sentences,
+    status_table,
+)
 from tasks.brief.markup import count_markup, municipality_names, quarter_text, sentence_markup
-from tasks.brief.sections import _mix_count, _mix_label, key_finding_sentences
+from tasks.brief.sections import key_finding_sentences
 from tasks.brief.svg import bar_chart_svg, line_chart_svg
 from tasks.brief.text import (
     BRIEF_LANGUAGES,
@@ -37,6 +40,13 @@ from tasks.brief.text import (
     signed_text,
     subregion_name,
     text,
+)
+from tasks.brief.wording import (
+    FINDING_COLUMNS,
+    finding_cells,
+    incomplete_notice_markup,
+    key_figures,
+    mix_label,
 )
 from tasks.shared.files import write_file_atomically
 
@@ -79,11 +89,17 @@ HTML_TEXT: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class Table:
-    """A data table: caption, column headers, rows whose first cell heads the row."""
+    """A data table: caption, column headers, rows whose first cell heads the row.
+
+    `text` are the columns of words (left-aligned; figures are right-aligned), `languages`
+    the language of a column whose cells are in another language than the page's.
+    """
 
     caption: str
     head: list[str]
     rows: list[list[str]]
+    text: frozenset[int] = frozenset()
+    languages: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,7 +149,8 @@ def brief_html(facts: BriefFacts, lang: str) -> str:
             ),
             published=text(lang, "published", date=date_text(facts.published_on, lang)),
             intro=text(lang, "cover_intro"),
-            key_figures=_key_figures(facts, lang),
+            notice=_incomplete_notice(facts, lang),
+            key_figures=key_figures(facts, lang),
             sections=_sections(facts, lang),
             languages=[(code, LANGUAGE_NAMES[code]) for code in BRIEF_LANGUAGES if code != lang],
         )
@@ -152,20 +169,10 @@ def environment() -> Environment:
     )
 
 
-def _key_figures(facts: BriefFacts, lang: str) -> list[tuple[str, str]]:
-    read = facts.municipality_count - len(set(facts.failed_municipalities))
-    return [
-        (count_markup(facts, facts.total, lang), text(lang, "figure_reports")),
-        (f"{read}/{facts.municipality_count}", text(lang, "figure_municipalities")),
-        (
-            count_markup(facts, _mix_count(facts, "urgency", "high"), lang),
-            text(lang, "figure_urgent"),
-        ),
-        (
-            count_markup(facts, _mix_count(facts, "report_type", "good_practice"), lang),
-            text(lang, "figure_good_practices"),
-        ),
-    ]
+def _incomplete_notice(facts: BriefFacts, lang: str) -> Markup | None:
+    """Return the cover's notice of municipalities whose source could not be read, if any."""
+    notice = incomplete_notice_markup(facts, lang)
+    return None if notice is None else Markup(notice)
 
 
 def _sections(facts: BriefFacts, lang: str) -> list[Section]:
@@ -181,6 +188,7 @@ def _sections(facts: BriefFacts, lang: str) -> list[Section]:
         Section("areas", text(lang, "section_areas"), _area_blocks(facts, lang)),
         Section("target-groups", text(lang, "section_target_groups"), _target_blocks(facts, lang)),
         Section("proposals", text(lang, "section_proposals"), _proposal_blocks(facts, lang)),
+        *_followup_sections(facts, lang),
         Section("quality", text(lang, "section_quality"), _quality_blocks(facts, lang)),
         Section("method", text(lang, "section_method"), _method_blocks(facts, lang)),
     ]
@@ -332,7 +340,7 @@ def _target_blocks(facts: BriefFacts, lang: str) -> list[Block]:
     for dimension, values in facts.mix.items():
         label = text(lang, f"mix_{dimension}")
         mix_rows = [
-            [_mix_label(dimension, v, lang), count_markup(facts, n, lang)] for v, n in values
+            [mix_label(dimension, v, lang), count_markup(facts, n, lang)] for v, n in values
         ]
         head = [label, text(lang, "col_reports")]
         blocks.append(Block("table", table=Table(label, head, mix_rows)))
@@ -363,6 +371,34 @@ def _proposal_blocks(facts: BriefFacts, lang: str) -> list[Block]:
     return blocks
 
 
+def _followup_sections(facts: BriefFacts, lang: str) -> list[Section]:
+    """Return "What became of earlier proposals" (none without follow-up facts), as the PDF's."""
+    follow = facts.followup
+    if follow is None:
+        return []
+    blocks = [
+        _plain(followup_intro(facts, follow, lang)),
+        _table_block(status_table(follow, facts.threshold, lang)),
+        *(_plain(line) for line in median_sentences(follow, lang)),
+    ]
+    for listing in listings(facts, follow, lang):
+        blocks.append(Block("h3", Markup.escape(listing.heading)))
+        blocks.append(
+            _plain(listing.empty) if listing.table is None else _table_block(listing.table)
+        )
+    blocks.append(_plain(followup_text(lang, "no_quotes")))
+    return [Section("followup", followup_text(lang, "heading"), blocks)]
+
+
+def _table_block(table: FollowupTable) -> Block:
+    """Return one of the follow-up section's tables as a block; words left, counts right."""
+    words = frozenset(range(len(table.head))) - table.counts
+    return Block(
+        "table",
+        table=Table(table.caption, table.head, table.rows, words, table.languages),
+    )
+
+
 def _quality_blocks(facts: BriefFacts, lang: str) -> list[Block]:
     blocks = []
     for key, codes in (
@@ -390,20 +426,8 @@ def _quality_blocks(facts: BriefFacts, lang: str) -> list[Block]:
         blocks.append(_p(sentence_markup(lang, "quality_rejected_none")))
     if not facts.findings:
         return [*blocks, _p(sentence_markup(lang, "quality_findings_none"))]
-    head = [
-        text(lang, k)
-        for k in ("col_check", "col_severity", "col_municipality", "col_field", "col_observed")
-    ]
-    rows = [
-        [
-            _check_label(f.check, lang),
-            _severity_label(f.severity, lang),
-            facts.label("municipality", f.municipality_code, lang) if f.municipality_code else "–",
-            f.column or "–",
-            _observed_text(facts, f, lang),
-        ]
-        for f in facts.findings
-    ]
+    head = [text(lang, key) for key in FINDING_COLUMNS]
+    rows = [finding_cells(facts, f, lang) for f in facts.findings]
     caption = text(lang, "section_quality")
     return [
         *blocks,

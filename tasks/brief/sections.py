@@ -25,7 +25,7 @@ from tasks.brief.charts import (
     trend_chart,
 )
 from tasks.brief.closing import data_quality_section, method_note, proposals_section
-from tasks.brief.facts import BriefFacts, Count
+from tasks.brief.facts import BriefFacts
 from tasks.brief.followup import followup_section
 from tasks.brief.markup import (
     bold_markup,
@@ -53,6 +53,7 @@ from tasks.brief.text import (
     subregion_name,
     text,
 )
+from tasks.brief.wording import incomplete_notice_markup, key_figures, mix_count, mix_label
 
 # --- cover and key findings -------------------------------------------------------------------
 
@@ -79,38 +80,15 @@ def cover_page(facts: BriefFacts, lang: str) -> list[Flowable]:
 
 def _incomplete_notice(facts: BriefFacts, lang: str) -> list[Flowable]:
     """Return the cover's notice naming the municipalities whose source could not be read."""
-    if not facts.failed_municipalities:
-        return []
-    names = municipality_names(facts, facts.failed_municipalities, lang)
-    return [paragraph(f"<b>{sentence_markup(lang, 'cover_incomplete', names=names)}</b>", "intro")]
-
-
-def _mix_count(facts: BriefFacts, dimension: str, value: str) -> Count:
-    """Return one value's count in the report mix."""
-    return dict(facts.mix.get(dimension, ())).get(value, 0)
+    notice = incomplete_notice_markup(facts, lang)
+    return [] if notice is None else [paragraph(f"<b>{notice}</b>", "intro")]
 
 
 def _key_figures(facts: BriefFacts, lang: str) -> Table:
     """Return the cover's row of four key figures in boxes."""
-    read = facts.municipality_count - len(set(facts.failed_municipalities))
-    figures = [
-        (count_markup(facts, facts.total, lang), text(lang, "figure_reports")),
-        (
-            f"{read}/{facts.municipality_count}",
-            text(lang, "figure_municipalities", total=facts.municipality_count),
-        ),
-        (
-            count_markup(facts, _mix_count(facts, "urgency", "high"), lang),
-            text(lang, "figure_urgent"),
-        ),
-        (
-            count_markup(facts, _mix_count(facts, "report_type", "good_practice"), lang),
-            text(lang, "figure_good_practices"),
-        ),
-    ]
     cells = [
         [paragraph(escaped(value), "figure"), paragraph(escaped(label), "figure_label")]
-        for value, label in figures
+        for value, label in key_figures(facts, lang)
     ]
     box = Table([cells], colWidths=[CONTENT_WIDTH / 4] * 4)
     box.setStyle(key_figure_style())
@@ -182,7 +160,7 @@ def _mix_sentences(facts: BriefFacts, lang: str) -> list[str]:
         ("finding_good_practices", "report_type", "good_practice"),
         ("finding_weak_signals", "report_type", "weak_signal"),
     ):
-        count = _mix_count(facts, dimension, value)
+        count = mix_count(facts, dimension, value)
         if count != 0 or key == "finding_urgent":
             sentences.append(
                 sentence_markup(lang, key, count=bold_markup(count_markup(facts, count, lang)))
@@ -333,12 +311,6 @@ def _target_group_table(facts: BriefFacts, lang: str) -> Table:
     return table
 
 
-def _mix_label(dimension: str, value: str, lang: str) -> str:
-    """Return the translated label of a report type, urgency or addressee level."""
-    prefix = "addressee" if dimension == "addressee_level" else dimension
-    return text(lang, f"{prefix}_{value}")
-
-
 def _mix_rows(facts: BriefFacts, lang: str) -> list[list[object]]:
     """Return the mix table's rows: a heading row per dimension, then its values."""
     rows: list[list[object]] = []
@@ -346,7 +318,7 @@ def _mix_rows(facts: BriefFacts, lang: str) -> list[list[object]]:
         rows.append([paragraph(escaped(text(lang, f"mix_{dimension}")), "cell_head"), ""])
         rows += [
             [
-                paragraph(escaped(_mix_label(dimension, v, lang)), "cell"),
+                paragraph(escaped(mix_label(dimension, v, lang)), "cell"),
                 count_markup(facts, n, lang),
             ]
             for v, n in values

@@ -25,6 +25,7 @@ from reportlab.platypus.paragraph import FragLine, ParaLines
 
 HEADING_TAGS = {"title": "H1", "h1": "H2", "h2": "H3"}
 _HEAD_STYLE = "cell_head"
+_CELL_LANGUAGE = "structure_language"
 
 
 @dataclass(frozen=True)
@@ -245,9 +246,9 @@ def _spaced_line(line: Any) -> Any:
 class TableTagger:
     """A `Table(renderCB=…)` that tags each cell: TH (scope Column) for header rows, else TD.
 
-    `layout` tables (boxes, side-by-side tables) become a Div: their cells are a P each, or,
-    when a cell holds a table, nothing of their own. A split table keeps one Table element; on
-    later pages the repeated header rows are artifacts.
+    `layout` tables (boxes, side by side) become a Div: their cells are a P each, or, when a
+    cell holds a table or a tagged flowable (a chart), nothing of their own. A split table keeps
+    one Table element; on later pages the repeated header rows are artifacts.
     """
 
     def __init__(self, element: Element, layout: bool = False) -> None:
@@ -300,26 +301,36 @@ class TableTagger:
 
     def startCell(self, table: Table, row: int, column: int, value: object, *_rest: Any) -> None:
         """Begin the cell's marked content: TH or TD (P in a layout table)."""
-        self._cell_tagged = not self._row_artifact and not (self.layout and _holds_table(value))
+        self._cell_tagged = not self._row_artifact and not (self.layout and _tags_itself(value))
         if not self._cell_tagged:
             return
         paragraphs = value if isinstance(value, list | tuple) else [value]
         for position, item in enumerate(paragraphs):
             _space_after_wrap(item, last_too=position < len(paragraphs) - 1)
-        recorder_of(table.canv).begin(table.canv, self._cell_element(table, row))
+        recorder_of(table.canv).begin(table.canv, self._cell_element(table, row, value))
 
     def endCell(self, table: Table) -> None:
         """End the cell's marked content."""
         if self._cell_tagged:
             recorder_of(table.canv).end(table.canv)
 
-    def _cell_element(self, table: Table, row: int) -> Element:
-        """Return the cell's element: P in a layout table, TH in a header row, else TD."""
+    def _cell_element(self, table: Table, row: int, value: object) -> Element:
+        """Return the cell's element: P in a layout table, TH in a header row, else TD.
+
+        A cell in another language (see `cell_in_language`) carries its language.
+        """
         if self.layout:
             return Element("P")
         if _is_header_row(table._cellvalues[row]):
             return Element("TH", scope="Column")
-        return Element("TD")
+        items = value if isinstance(value, list | tuple) else [value]
+        return Element("TD", lang=next((getattr(i, _CELL_LANGUAGE, None) for i in items), None))
+
+
+def cell_in_language(paragraph: Paragraph, lang: str | None) -> Paragraph:
+    """Return a table cell's paragraph marked to be tagged with its own language (if given)."""
+    setattr(paragraph, _CELL_LANGUAGE, lang)
+    return paragraph
 
 
 def _repeat_rows(table: Table) -> int:
@@ -327,9 +338,10 @@ def _repeat_rows(table: Table) -> int:
     return repeat if isinstance(repeat, int) else max(repeat) + 1
 
 
-def _holds_table(value: object) -> bool:
+def _tags_itself(value: object) -> bool:
+    """Return whether a layout cell holds what tags itself: a table or a tagged flowable."""
     items = value if isinstance(value, list | tuple) else [value]
-    return any(isinstance(item, Table) for item in items)
+    return any(isinstance(item, Table | Tagged) for item in items)
 
 
 def _is_header_row(cells: Sequence[object]) -> bool:

@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from demo.synthetic import REFERENCE, approved_quotes, quarter_inputs, synthetic_reports
+from demo.synthetic import approved_quotes, quarter_inputs, synthetic_followup, synthetic_reports
+from schemas.fields import ADDRESSEE_LEVELS
 from schemas.findings import Finding
+from schemas.responses import FOLLOWUP_STATUSES
 from tasks.brief.accessibility import SUPERVISOR_EMAIL, statement_html, write_accessible_forms
 from tasks.brief.facts import BriefFacts, brief_facts
+from tasks.brief.followup import FOLLOWUP_TEXT
+from tasks.brief.followup_facts import FollowupFacts
 from tasks.brief.html import brief_html
 from tasks.brief.quotes import place_names
-from tasks.brief.text import BRIEF_LANGUAGES, text
+from tasks.brief.render import render_pdf
+from tasks.brief.sections import brief_story
+from tasks.brief.text import BRIEF_LANGUAGES, count_text, text
 from tests.tasks.brief.test_brief import HOSTILE_PROPOSAL, _hostile_reference, _png
+from tests.tasks.brief.test_tagging import _run, structure_tables
 
 AXE = Path(__file__).parents[2] / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FEEDBACK = "saavutettavuus@example.fi"
+HOSTILE_REFERENCE = '<script>alert(1)</script> Lautakunta 1.9.2026 § 3 & <b onclick="x">'
 
 
 class Page(HTMLParser):
@@ -54,17 +65,36 @@ class Page(HTMLParser):
         return " ".join(" ".join(self.text).split())
 
 
-@pytest.fixture(scope="module")
-def facts() -> BriefFacts:
-    reports = synthetic_reports(240).with_columns(
-        consent_to_quote=pl.lit(True),
-        language=pl.when(pl.col("report_id").str.contains("[02468]$"))
-        .then(pl.lit("se"))
-        .otherwise(pl.lit("fi")),
-    )
-    return brief_facts(
-        **quarter_inputs(reports, quotes=approved_quotes(reports, place_names(REFERENCE)))
-    )
+class Tables(HTMLParser):
+    """The tables of a page: per table, its rows of cell texts (header cells included)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _section(html: str, anchor: str) -> str:
+    """Return the HTML of the page's section whose heading has the id `anchor`."""
+    return html.split(f'<h2 id="{anchor}">')[1].split("</section>")[0]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +128,9 @@ def test_a_brief_page_is_self_contained_with_landmarks_and_its_language(
     skip = page.tags("a")[0]
     assert skip == {"class": "skip", "href": "#main"}
     assert page.tags("main")[0]["id"] == "main"
-    assert [attrs.get("id") for attrs in page.tags("h2")][:2] == ["key-findings", "themes"]
+    sections = [attrs.get("id") for attrs in page.tags("h2")]
+    assert sections[:2] == ["key-findings", "themes"]
+    assert sections[-4:] == ["proposals", "followup", "quality", "method"]
     assert text(lang, "title") in page.words
     assert len(page.tags("h1")) == 1
 
@@ -170,7 +202,8 @@ def hostile_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             )
         ],
     )
-    facts = brief_facts(**inputs)
+    followup = synthetic_followup(reports, HOSTILE_REFERENCE)[0]
+    facts = replace(brief_facts(**inputs), followup=followup)
     hostile_feedback = '"><script>alert(1)</script>'
     return {
         "png": str(png),
@@ -196,8 +229,12 @@ def test_hostile_text_is_shown_literally_and_adds_no_element(
         "<font color=red>punainen</font> </para>",
         '<a href="javascript:alert(1)">linkki</a> & <b>lihava <i>',
         "á č đ ŋ š ŧ ž",
+        HOSTILE_REFERENCE,
     ):
         assert literal in page.words
+    decisions = _section(hostile_pages[lang], "followup")
+    assert HOSTILE_REFERENCE in Page(decisions).words
+    assert "<script" not in decisions
     assert "131052-308T" not in page.words
     assert "matti@example.fi" not in page.words
 
@@ -266,3 +303,88 @@ def test_axe_core_catches_a_planted_violation(
     )
     ids = {str(v["id"]) for v in axe_violations(browser, planted)}
     assert {"color-contrast", "svg-img-alt"} <= ids
+
+
+# --- the follow-up section and the failed-source notice, as the PDF has them ------------------
+
+
+@pytest.fixture(scope="module")
+def pdf_structures(facts: BriefFacts, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Return each language's PDF brief's structure tree as `pdfinfo -struct-text` prints it."""
+    folder = tmp_path_factory.mktemp("pdf-twins")
+    return {
+        lang: _run(
+            "pdfinfo",
+            "-struct-text",
+            str(render_pdf(brief_story(facts, lang), folder / f"{lang}.pdf", facts, lang)),
+        )
+        for lang in BRIEF_LANGUAGES
+    }
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_the_followup_section_shows_the_published_counts(
+    facts: BriefFacts, followup: tuple[FollowupFacts, pl.DataFrame], lang: str
+) -> None:
+    published = followup[1].filter(pl.col("theme") == "all")
+    counts = {(r["addressee_level"], r["status"]): r["proposals"] for r in published.to_dicts()}
+    expected = [
+        [
+            text(lang, f"addressee_{level}"),
+            *(count_text(counts[(level, s)], lang, facts.threshold) for s in FOLLOWUP_STATUSES),
+        ]
+        for level in ADDRESSEE_LEVELS
+    ]
+    assert published["suppressed"].any()
+    assert not published["suppressed"].all()
+    statuses = Tables(_section(brief_html(facts, lang), "followup")).tables[0]
+    assert statuses[1:] == expected
+    assert statuses[0][1:] == [FOLLOWUP_TEXT[lang][f"status_{s}"] for s in FOLLOWUP_STATUSES]
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_the_followup_section_has_the_pdfs_tables_and_sentences(
+    facts: BriefFacts, pdf_structures: dict[str, str], lang: str
+) -> None:
+    section = _section(brief_html(facts, lang), "followup")
+    heading = FOLLOWUP_TEXT[lang]["heading"]
+    in_pdf = [rows for above, rows in structure_tables(pdf_structures[lang]) if above == heading]
+    assert in_pdf == Tables(section).tables
+    assert len(in_pdf) == 3
+    pdf_words = " ".join(" ".join(re.findall(r'"(.*)"', pdf_structures[lang])).split())
+    for paragraph in re.findall(r"<(?:p|h3)>(.*?)</(?:p|h3)>", section):
+        assert html.unescape(paragraph) in pdf_words
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_a_decision_reference_is_marked_with_its_language(facts: BriefFacts, lang: str) -> None:
+    assert facts.followup is not None
+    page = Page(_section(brief_html(facts, lang), "followup"))
+    marked = [attrs["lang"] for attrs in page.tags("td") if "lang" in attrs]
+    assert marked == ([] if lang == "fi" else ["fi"] * len(facts.followup.decisions))
+    assert marked or lang == "fi"
+
+
+@pytest.mark.parametrize("lang", BRIEF_LANGUAGES)
+def test_a_failed_source_is_told_on_the_cover_and_in_the_key_findings_as_in_the_pdf(
+    facts: BriefFacts, pdf_structures: dict[str, str], lang: str
+) -> None:
+    names = ", ".join(facts.label("municipality", c, lang) for c in facts.failed_municipalities)
+    assert names
+    notice = text(lang, "cover_incomplete").format(names=names)
+    finding = text(lang, "finding_quality_issue").split("{failed}")[0].strip()
+    page = brief_html(facts, lang)
+    cover = page.split('<ul class="key-figures"')[0]
+    findings = Page(_section(page, "key-findings").split("</ul>")[0]).words
+    assert notice in Page(cover).words
+    assert finding in findings
+    assert names in findings.split(finding)[1]
+    pdf_words = " ".join(" ".join(re.findall(r'"(.*)"', pdf_structures[lang])).split())
+    assert notice in pdf_words
+    assert names in pdf_words.split(notice)[1].split(finding)[1]
+
+
+def test_without_a_failed_source_there_is_no_notice(facts: BriefFacts) -> None:
+    page = brief_html(replace(facts, failed_municipalities=()), "en")
+    assert 'class="notice"' not in page
+    assert text("en", "finding_quality_rows").split("{rows}")[0].strip() in Page(page).words

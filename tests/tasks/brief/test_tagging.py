@@ -7,35 +7,21 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
-import polars as pl
 import pytest
 from pdfua import validate
 from reportlab.platypus import SimpleDocTemplate
 
-from demo.synthetic import REFERENCE, approved_quotes, quarter_inputs, synthetic_reports
 from tasks.brief.charts import CHART_THEMES, KEY_THEMES
 from tasks.brief.describe import theme_chart_alt, trend_chart_alt
-from tasks.brief.facts import BriefFacts, brief_facts
-from tasks.brief.quotes import place_names
+from tasks.brief.facts import BriefFacts
+from tasks.brief.followup import FOLLOWUP_TEXT
+from tasks.brief.markup import quarter_text
 from tasks.brief.render import render_pdf
 from tasks.brief.sections import brief_story
-from tasks.brief.text import text
+from tasks.brief.text import count_text, text
 
 _GRAPHICS_STATE = {"q", "Q", "cm", "BT", "ET", "Tf", "gs"}
 _PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh"}
-
-
-@pytest.fixture(scope="module")
-def facts() -> BriefFacts:
-    reports = synthetic_reports(240).with_columns(
-        consent_to_quote=pl.lit(True),
-        language=pl.when(pl.col("report_id").str.contains("[02468]$"))
-        .then(pl.lit("se"))
-        .otherwise(pl.lit("fi")),
-    )
-    return brief_facts(
-        **quarter_inputs(reports, quotes=approved_quotes(reports, place_names(REFERENCE)))
-    )
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +109,7 @@ def test_headings_come_in_the_order_of_the_sections(pdfs: dict[str, Path], lang:
             "section_method",
         )
     ]
+    expected.insert(-2, FOLLOWUP_TEXT[lang]["heading"])
     assert sections == expected
     assert all(level in ("H1", "H2", "H3") for level, _t in headings)
 
@@ -256,3 +243,63 @@ def test_the_pdfua_package_fails_an_untagged_pdf(facts: BriefFacts, tmp_path: Pa
     SimpleDocTemplate(str(untagged)).build(brief_story(facts, "en")[:6])
     rules = {finding.rule_id for finding in validate(str(untagged)).findings}
     assert {"UA-01-002", "UA-07-001"} & rules, rules
+
+
+_ELEMENT_LINE = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9]*)(?: \((?:block|inline)\))?:?\s*$")
+_TEXT_LINE = re.compile(r'^\s*"(.*)"\s*$')
+
+
+def structure_tables(struct: str) -> list[tuple[str, list[list[str]]]]:
+    """Return each Table of `pdfinfo -struct-text` with the H2 above it: rows of cell texts."""
+    tables: list[tuple[str, list[list[str]]]] = []
+    section, expecting = "", ""
+    for line in struct.splitlines():
+        element, words = _ELEMENT_LINE.match(line), _TEXT_LINE.match(line)
+        if element:
+            expecting = element[2]
+            if expecting == "Table":
+                tables.append((section, []))
+            elif expecting == "TR" and tables:
+                tables[-1][1].append([])
+        elif words and expecting == "H2":
+            section = words[1].strip()
+        elif words and expecting in ("TH", "TD") and tables and tables[-1][1]:
+            tables[-1][1][-1].append(" ".join(words[1].split()))
+    return tables
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_page_one_shows_the_key_chart_with_its_figures_table_beside_it(
+    facts: BriefFacts, pdfs: dict[str, Path], lang: str
+) -> None:
+    shown = [f for f in facts.themes if f.reports != 0 or f.previous != 0][:KEY_THEMES]
+    quarters = [quarter_text(q, lang) for q in (facts.quarter, facts.trend_quarters[-2])]
+    expected = [
+        [text(lang, "col_theme"), *quarters],
+        *(
+            [
+                facts.label("theme", f.theme, lang),
+                *(count_text(n, lang, facts.threshold) for n in (f.reports, f.previous)),
+            ]
+            for f in shown
+        ),
+    ]
+    first = structure_tables(_run("pdfinfo", "-struct-text", str(pdfs[lang])))[0]
+    assert first == (text(lang, "section_key_findings"), expected)
+    with pikepdf.open(pdfs[lang]) as pdf:
+        elements = _elements(pdf)
+        chart = next(i for i, e in enumerate(elements) if _tag(e) == "Figure")
+        table, first_cell = elements[chart + 1], elements[chart + 3]
+        assert (_tag(table), _tag(first_cell)) == ("Table", "TH")
+        assert elements[chart].Pg == first_cell.Pg == pdf.pages[0].obj
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_decision_reference_carries_the_language_it_is_written_in(
+    facts: BriefFacts, pdfs: dict[str, Path], lang: str
+) -> None:
+    assert facts.followup is not None
+    assert facts.followup.decisions
+    with pikepdf.open(pdfs[lang]) as pdf:
+        marked = [str(e.Lang) for e in _elements(pdf) if _tag(e) == "TD" and "/Lang" in e]
+    assert marked == ([] if lang == "fi" else ["fi"] * len(facts.followup.decisions))
