@@ -5,7 +5,8 @@ SQLAlchemy 2.1 creates no scheduled run and logs an ERROR every loop), so this
 test only deploys and waits: the server's scheduler service must create
 quarterly-brief's upcoming runs at 06:00 Helsinki time (and collect-responses'
 weekly ones, Mondays at 07:00), and a run it creates for a deployment on a short
-interval must be taken by a process worker and complete. Any ERROR in the server's log fails the test.
+interval must be taken by a process worker and complete. Any ERROR in the
+server's log fails the test.
 """
 
 from __future__ import annotations
