@@ -49,6 +49,7 @@ def _environment(home: Path, extra: dict[str, str]) -> dict[str, str]:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_LOGGING_LEVEL": "WARNING",
             "GX_ANALYTICS_ENABLED": "false",
+            "RAPORTTI_QUOTE_REVIEW_MINUTES": "0",  # no pause for a person: the run is timed
         }
         | extra
     )
