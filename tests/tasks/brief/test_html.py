@@ -305,6 +305,26 @@ def test_axe_core_catches_a_planted_violation(
     assert {"color-contrast", "svg-img-alt"} <= ids
 
 
+@pytest.mark.slow
+def test_every_page_reflows_at_320_css_pixels_without_sideways_scrolling(
+    browser: object, pages: dict[str, Path]
+) -> None:
+    """WCAG 1.4.10: only a wide table scrolls, inside its own focusable region."""
+    browser.set_window_size(320, 1600)  # type: ignore[attr-defined]
+    try:
+        widths = {}
+        for name, path in sorted(pages.items()):
+            browser.get(path.resolve().as_uri())  # type: ignore[attr-defined]
+            widths[name] = browser.execute_script(  # type: ignore[attr-defined]
+                "return [document.documentElement.scrollWidth, window.innerWidth];"
+            )
+    finally:
+        browser.set_window_size(1280, 1600)  # type: ignore[attr-defined]
+    assert {name: page <= view for name, (page, view) in widths.items()} == dict.fromkeys(
+        widths, True
+    ), widths
+
+
 # --- the follow-up section and the failed-source notice, as the PDF has them ------------------
 
 
