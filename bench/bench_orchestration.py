@@ -192,7 +192,7 @@ def _flow_phases(flow_run_id: object, called: float, returned: float) -> dict[st
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
         )
     start, end = run.start_time.timestamp(), run.end_time.timestamp()
-    busy = _covered([(t.start_time.timestamp(), t.end_time.timestamp()) for t in tasks])
+    busy = covered([(t.start_time.timestamp(), t.end_time.timestamp()) for t in tasks])
     return {
         "Prefect start (server, flow run)": start - called,
         "flow body": end - start,
@@ -203,7 +203,7 @@ def _flow_phases(flow_run_id: object, called: float, returned: float) -> dict[st
     }
 
 
-def _covered(intervals: list[tuple[float, float]]) -> float:
+def covered(intervals: list[tuple[float, float]]) -> float:
     """Return the time covered by at least one interval."""
     total, reach = 0.0, float("-inf")
     for start, end in sorted(intervals):

@@ -15,9 +15,11 @@ from tasks.brief.markup import quarter_text
 from tasks.brief.text import BRIEF_LANGUAGES, date_text, text
 from tasks.shared.files import write_file_atomically
 
+# Accessibility supervision moved from the Regional State Administrative Agency for
+# Southern Finland to Traficom on 1 January 2025 (HE 71/2024).
 SUPERVISOR_WEB = "https://www.saavutettavuusvaatimukset.fi"
-SUPERVISOR_EMAIL = "saavutettavuus@avi.fi"
-SUPERVISOR_PHONE = "0295 016 000"
+SUPERVISOR_EMAIL = "saavutettavuus@traficom.fi"
+SUPERVISOR_PHONE = "029 534 5000"
 
 STATEMENT_TEXT: dict[str, dict[str, object]] = {
     "fi": {
@@ -71,8 +73,8 @@ STATEMENT_TEXT: dict[str, dict[str, object]] = {
         "supervisor_heading": "Valvontaviranomainen",
         "supervisor": (
             "Jos et ole tyytyväinen saamaasi vastaukseen tai et saa vastausta kahden viikon "
-            "aikana, voit tehdä ilmoituksen valvontaviranomaiselle: Etelä-Suomen "
-            "aluehallintovirasto, saavutettavuuden valvonnan yksikkö."
+            "aikana, voit tehdä ilmoituksen valvontaviranomaiselle: Liikenne- ja "
+            "viestintävirasto Traficom, saavutettavuusvalvonta."
         ),
     },
     "sv": {
@@ -126,8 +128,8 @@ STATEMENT_TEXT: dict[str, dict[str, object]] = {
         "supervisor_heading": "Tillsynsmyndighet",
         "supervisor": (
             "Om du inte är nöjd med svaret eller inte får svar inom två veckor kan du anmäla "
-            "detta till tillsynsmyndigheten: Regionförvaltningsverket i Södra Finland, enheten "
-            "för tillgänglighetstillsyn."
+            "detta till tillsynsmyndigheten: Transport- och kommunikationsverket "
+            "Traficom, tillgänglighetstillsynen."
         ),
     },
     "en": {
@@ -181,8 +183,8 @@ STATEMENT_TEXT: dict[str, dict[str, object]] = {
         "supervisor_heading": "Supervisory authority",
         "supervisor": (
             "If you are not satisfied with our reply, or you get no reply within two weeks, "
-            "you can notify the supervisory authority: the Regional State Administrative "
-            "Agency for Southern Finland, Accessibility Monitoring Unit."
+            "you can notify the supervisory authority: the Finnish Transport and "
+            "Communications Agency Traficom, accessibility supervision."
         ),
     },
 }
