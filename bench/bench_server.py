@@ -10,8 +10,9 @@ fresh process, as a steward starts it:
    in a fresh process.
 
 Every demo run starts from an empty warehouse, so it reads and stores all 21 sources.
-Targets: (2) faster than (1), and Prefect's part of (2) (its wall time less the time
-inside its task runs) within (3) + 3 s. Run on a quiet machine.
+Targets: (2) faster than (1), and the time (2)'s flow run spends between its task runs
+(Prefect's orchestration, with the little code the flow runs itself) within (3) + 3 s.
+Run on a quiet machine.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ def _server(home: Path) -> Iterator[str]:
         _stop(process)
 
 
-def _time_inside_tasks(api: str) -> float:
-    """Return the wall time the server's latest flow run spent inside its task runs."""
+def _flow_body_and_tasks(api: str) -> tuple[float, float]:
+    """Return the server's latest flow run's body time and the time inside its task runs."""
     (run,) = httpx.post(
         f"{api}/flow_runs/filter", json={"sort": "START_TIME_DESC", "limit": 1}, timeout=30
     ).json()
@@ -123,15 +124,14 @@ def _time_inside_tasks(api: str) -> float:
         json={"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 200},
         timeout=30,
     ).json()
-    spans = [
-        (
-            datetime.fromisoformat(t["start_time"]).timestamp(),
-            datetime.fromisoformat(t["end_time"]).timestamp(),
-        )
-        for t in tasks
-        if t["start_time"] and t["end_time"]
-    ]
-    return covered(spans)
+    spans = [_span(t) for t in tasks if t["start_time"] and t["end_time"]]
+    start, end = _span(run)
+    return end - start, covered(spans)
+
+
+def _span(run: dict[str, str]) -> tuple[float, float]:
+    """Return a run's start and end as POSIX seconds."""
+    return tuple(datetime.fromisoformat(run[key]).timestamp() for key in ("start_time", "end_time"))
 
 
 def main() -> None:
@@ -147,18 +147,19 @@ def main() -> None:
             remote["PREFECT_API_URL"] = api
             _demo_run(root, "warm-up-server", remote)
             with_server = _demo_run(root, "with-server", remote)
-            inside_tasks = _time_inside_tasks(api)
+            body, inside_tasks = _flow_body_and_tasks(api)
             floor = _timed([str(BIN / "python"), "-c", FLOOR], remote)
-    prefect_part = with_server - inside_tasks
-    faster, within = with_server < no_server, prefect_part <= floor + 3
+    between = body - inside_tasks
+    faster, within = with_server < no_server, between <= floor + 3
     lines = [
         f"demo quarter {QUARTER}, 21 sources, fresh warehouse each (wall seconds):",
-        f"  without a server          {no_server:6.1f}",
-        f"  against a running server  {with_server:6.1f}",
-        f"    inside its tasks        {inside_tasks:6.1f}  (wall, overlaps merged)",
-        f"    the rest: Prefect's part{prefect_part:6.1f}  (process start, API, flow code)",
-        f"  floor: 30 empty tasks     {floor:6.1f}  (same server, fresh process)",
-        f"  server faster: {faster}; Prefect's part within floor + 3 s: {within}",
+        f"  without a server               {no_server:6.1f}",
+        f"  against a running server       {with_server:6.1f}",
+        f"    its flow run, start to end   {body:6.1f}",
+        f"    inside its task runs         {inside_tasks:6.1f}  (wall, overlaps merged)",
+        f"    between task runs            {between:6.1f}  (Prefect's orchestration, flow code)",
+        f"  floor: 30 empty tasks          {floor:6.1f}  (same server, fresh process)",
+        f"  server faster: {faster}; between task runs within floor + 3 s: {within}",
     ]
     print("\n".join(lines))  # noqa: T201
 
