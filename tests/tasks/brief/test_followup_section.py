@@ -1,4 +1,7 @@
-"""The brief's follow-up section in every language: counts as published, decisions, no text."""
+"""The brief's follow-up section in every language: counts, decisions, approved responses.
+
+Only the response text a person approved is printed: redacted, quoted, tagged with its language.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,29 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pikepdf
 import polars as pl
 import pytest
 
 from demo.synthetic import QUARTER, quarter_inputs, synthetic_reports
 from tasks.brief.facts import brief_facts
 from tasks.brief.followup import FOLLOWUP_TEXT
-from tasks.brief.followup_facts import followup_facts
+from tasks.brief.followup_facts import followup_facts, listed_decisions
+from tasks.brief.quotes import all_approved, approved_responses, response_candidates
 from tasks.brief.render import write_briefs
 from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 from tests.tasks.brief.test_brief import pdf_text
+from tests.tasks.brief.test_tagging import _elements, _tag
 
 SECRET = "Soita Marjalle 040 111 2222, hetu 010203A123B"
+APPROVED = "Lautakunta lisää iltakäyntejä. Kysy Pekalta Näkkäläjärveltä, puh. 040-765 4321."
+SHOWN = "Lautakunta lisää iltakäyntejä. Kysy {name} {name}, puh. {phone}."
+PLANTED = ("Pekalta", "Näkkäläjärveltä", "040-765 4321", "765 4321")
 
 
 @pytest.fixture(scope="module")
-def briefs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The briefs with twelve decisions: one response approved as a quote, the rest waiting."""
     reports = synthetic_reports(240)
     quarter = QUARTER
     proposals = (
@@ -39,7 +49,9 @@ def briefs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         status=pl.lit("decided"),
         decision_ref=pl.lit("Aluehallitus 28.9.2026 § 1 <b>"),
         decided_on=pl.lit(quarter.last_day),
-        response=pl.lit(SECRET),
+        response=pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit(APPROVED))
+        .otherwise(pl.lit(SECRET)),
         responder_role=pl.lit("sihteeri"),
         received_at=pl.lit(datetime(2026, 10, 1, tzinfo=UTC)),
         delivery_seq=pl.lit(1, pl.Int64),
@@ -48,22 +60,99 @@ def briefs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     quarters = followup_quarters(quarter)
     states = proposal_states(proposals, responses, quarters)
     table = followup_table(states, quarter, reports["theme"].unique().sort().to_list(), 5)
+    candidates = response_candidates(listed_decisions(states, quarter), place_names=())
+    approved = all_approved(candidates.filter(pl.col("text").str.starts_with("Lautakunta")))
+    sami_quotes = reports.with_columns(language=pl.lit("se"))  # proposals quoted: not Finnish
     facts = replace(
-        brief_facts(**quarter_inputs(reports)),
-        followup=followup_facts(states, table, quarters, 5),
+        brief_facts(**quarter_inputs(sami_quotes)),
+        followup=followup_facts(
+            states, table, quarters, 5, approved_responses(candidates, approved)
+        ),
     )
     out: Path = tmp_path_factory.mktemp("followup-briefs")
-    return {path.stem[-2:]: pdf_text(path) for path in write_briefs(facts, out)}
+    return {path.stem[-2:]: path for path in write_briefs(facts, out)}
+
+
+@pytest.fixture(scope="module")
+def briefs(pdfs: dict[str, Path]) -> dict[str, str]:
+    return {lang: pdf_text(path) for lang, path in pdfs.items()}
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_the_section_is_in_every_language_with_decisions_and_no_response_text(
+def test_the_section_is_in_every_language_with_decisions_and_no_unapproved_response_text(
     briefs: dict[str, str], lang: str
 ) -> None:
     text = briefs[lang]
     assert FOLLOWUP_TEXT[lang]["heading"] in text
     assert FOLLOWUP_TEXT[lang]["decisions_heading"] in text
-    assert "Aluehallitus 28.9.2026 § 1 <b>" in text  # a public reference, escaped, not markup
-    assert FOLLOWUP_TEXT[lang]["no_quotes"] in text
+    assert text.count("Aluehallitus 28.9.2026 § 1 <b>") >= 12  # public, escaped, not markup
+    assert FOLLOWUP_TEXT[lang]["some_quotes"] in text
     for secret in ("Marjalle", "040 111 2222", "010203A123B"):
         assert secret not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "phone"),
+    [
+        ("fi", "[nimi]", "[puhelinnumero]"),
+        ("sv", "[namn]", "[telefonnummer]"),
+        ("en", "[name]", "[phone number]"),
+    ],
+)
+def test_the_approved_response_is_quoted_redacted_under_its_decision(
+    briefs: dict[str, str], lang: str, name: str, phone: str
+) -> None:
+    text = briefs[lang]
+    label = FOLLOWUP_TEXT[lang]["response_to"].format(reference="Aluehallitus 28.9.2026 § 1 <b>")
+    opening, closing = ("“", "”") if lang == "en" else ("”", "”")
+    quote = f"{opening}{SHOWN.format(name=name, phone=phone)}{closing}"
+    assert f"{label} {quote}" in text
+    for planted in PLANTED:
+        assert planted not in text
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_quoted_response_carries_its_language_when_not_the_briefs(
+    pdfs: dict[str, Path], lang: str
+) -> None:
+    with pikepdf.open(pdfs[lang]) as pdf:
+        quotes = [e for e in _elements(pdf) if _tag(e) == "BlockQuote"]
+        languages = [str(q.Lang) if "/Lang" in q else None for q in quotes]
+    assert "se" in languages
+    assert languages.count("fi") == (0 if lang == "fi" else 1)
+    assert languages.count(None) == (1 if lang == "fi" else 0)
+
+
+def test_without_approval_no_response_is_quoted(tmp_path: Path) -> None:
+    reports = synthetic_reports(240)
+    proposals = (
+        reports.filter(pl.col("proposal").is_not_null())
+        .with_columns(pl.lit(str(QUARTER)).alias("quarter"))
+        .head(1)
+    )
+    responses = proposals.select(
+        "municipality_code",
+        "report_id",
+        status=pl.lit("decided"),
+        decision_ref=pl.lit("Aluehallitus 28.9.2026 § 2"),
+        decided_on=pl.lit(QUARTER.last_day),
+        response=pl.lit(APPROVED),
+        responder_role=pl.lit("sihteeri"),
+        received_at=pl.lit(datetime(2026, 10, 1, tzinfo=UTC)),
+        delivery_seq=pl.lit(1, pl.Int64),
+        row_number=pl.lit(2, pl.Int64),
+    )
+    quarters = followup_quarters(QUARTER)
+    states = proposal_states(proposals, responses, quarters)
+    table = followup_table(states, QUARTER, reports["theme"].unique().sort().to_list(), 5)
+    facts = replace(
+        brief_facts(**quarter_inputs(reports)),
+        followup=followup_facts(states, table, quarters, 5),
+    )
+
+    (fi, *_rest) = write_briefs(facts, tmp_path)
+
+    text = pdf_text(fi)
+    assert "Aluehallitus 28.9.2026 § 2" in text
+    assert FOLLOWUP_TEXT["fi"]["no_quotes"] in text
+    assert "iltakäyntejä" not in text
