@@ -14,6 +14,7 @@ from datetime import date
 import polars as pl
 
 from schemas.fields import ADDRESSEE_LEVELS
+from schemas.placeholders import placeholders_in
 from schemas.quarter import Quarter
 from schemas.responses import FOLLOWUP_STATUSES
 from tasks.figures.followup import KEY, decisions_in
@@ -37,7 +38,7 @@ class OpenGroup:
 
 @dataclass(frozen=True)
 class Decision:
-    """A decision made in the quarter on a proposal, with its public reference."""
+    """A decision made in the quarter: its public reference; its response once approved."""
 
     theme: str
     addressee_level: str
@@ -46,6 +47,10 @@ class Decision:
     reference: str
     response: str | None = None  # the approved quote of the response (Finnish placeholders)
     response_language: str = RESPONSE_LANGUAGE
+
+    def response_in(self, lang: str) -> str | None:
+        """Return the approved response quote with its placeholders in the brief's language."""
+        return None if self.response is None else placeholders_in(self.response, lang)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,13 @@ def _brief_text(out: Path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(out / QUARTER / "brief-fi.pdf").pages)
 
 
+def _warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Set the runs' SQLite warehouse; return the quotes commands' options naming it."""
+    db = f"sqlite:///{(tmp_path / 'w.db').as_posix()}"
+    monkeypatch.setenv("RAPORTTI_DB_URL", db)
+    return ["--quarter", QUARTER, "--db", db]
+
+
 def _paused_run_id(timeout: float) -> object:
     """Return the id of the flow run that waits paused, polling the server."""
     paused = FlowRunFilter(
@@ -121,10 +128,8 @@ def test_quotes_are_listed_approved_and_rejected_on_the_command_line(
     from flows.quarterly import quarterly_brief
 
     sources = _inbox(tmp_path / "inbox")
-    db = f"sqlite:///{(tmp_path / 'w.db').as_posix()}"
-    monkeypatch.setenv("RAPORTTI_DB_URL", db)
+    common = _warehouse(tmp_path, monkeypatch)
     quarterly_brief(quarter=QUARTER, sources_file=sources, out_dir=tmp_path, send=False)
-    common = ["--quarter", QUARTER, "--db", db]
 
     listed = runner.invoke(app, ["quotes", "list", *common])
     approved = runner.invoke(app, ["quotes", "approve", *common, "698/R-1"])
@@ -203,9 +208,7 @@ def test_a_response_is_quoted_with_its_decision_only_once_approved_and_again_aft
     from flows.quarterly import quarterly_brief
 
     sources = _inbox_over_two_quarters(tmp_path / "inbox")
-    db = f"sqlite:///{(tmp_path / 'w.db').as_posix()}"
-    monkeypatch.setenv("RAPORTTI_DB_URL", db)
-    common = ["--quarter", QUARTER, "--db", db]
+    common = _warehouse(tmp_path, monkeypatch)
     published = tmp_path / QUARTER
 
     def run() -> RunSummary:

@@ -29,38 +29,44 @@ SHOWN = "Lautakunta lisää iltakäyntejä. Kysy {name} {name}, puh. {phone}."
 PLANTED = ("Pekalta", "Näkkäläjärveltä", "040-765 4321", "765 4321")
 
 
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The briefs with twelve decisions: one response approved as a quote, the rest waiting."""
-    reports = synthetic_reports(240)
-    quarter = QUARTER
+def _followup(
+    reports: pl.DataFrame, responses: list[str], reference: str
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Return states, follow-up table and quarters: the first proposals decided, answered so."""
     proposals = (
         reports.filter(pl.col("proposal").is_not_null())
-        .with_columns(pl.lit(str(quarter)).alias("quarter"))
+        .with_columns(pl.lit(str(QUARTER)).alias("quarter"))
         .select(
             "municipality_code", "report_id", "quarter", "submitted_on", "theme",
             "addressee_level", "urgency", "proposal",
         )
     )  # fmt: skip
-    keys = proposals.head(12)
-    responses = keys.select(
+    answered = proposals.head(len(responses)).select(
         "municipality_code",
         "report_id",
         status=pl.lit("decided"),
-        decision_ref=pl.lit("Aluehallitus 28.9.2026 § 1 <b>"),
-        decided_on=pl.lit(quarter.last_day),
-        response=pl.when(pl.int_range(pl.len()) == 0)
-        .then(pl.lit(APPROVED))
-        .otherwise(pl.lit(SECRET)),
+        decision_ref=pl.lit(reference),
+        decided_on=pl.lit(QUARTER.last_day),
+        response=pl.Series(responses),
         responder_role=pl.lit("sihteeri"),
         received_at=pl.lit(datetime(2026, 10, 1, tzinfo=UTC)),
         delivery_seq=pl.lit(1, pl.Int64),
-        row_number=pl.int_range(2, 14, dtype=pl.Int64),
+        row_number=pl.int_range(2, 2 + len(responses), dtype=pl.Int64),
     )
-    quarters = followup_quarters(quarter)
-    states = proposal_states(proposals, responses, quarters)
-    table = followup_table(states, quarter, reports["theme"].unique().sort().to_list(), 5)
-    candidates = response_candidates(listed_decisions(states, quarter), place_names=())
+    quarters = followup_quarters(QUARTER)
+    states = proposal_states(proposals, answered, quarters)
+    table = followup_table(states, QUARTER, reports["theme"].unique().sort().to_list(), 5)
+    return states, table, quarters
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The briefs with twelve decisions: one response approved as a quote, the rest waiting."""
+    reports = synthetic_reports(240)
+    states, table, quarters = _followup(
+        reports, [APPROVED, *[SECRET] * 11], "Aluehallitus 28.9.2026 § 1 <b>"
+    )
+    candidates = response_candidates(listed_decisions(states, QUARTER), place_names=())
     approved = all_approved(candidates.filter(pl.col("text").str.starts_with("Lautakunta")))
     sami_quotes = reports.with_columns(language=pl.lit("se"))  # proposals quoted: not Finnish
     facts = replace(
@@ -125,26 +131,7 @@ def test_the_quoted_response_carries_its_language_when_not_the_briefs(
 
 def test_without_approval_no_response_is_quoted(tmp_path: Path) -> None:
     reports = synthetic_reports(240)
-    proposals = (
-        reports.filter(pl.col("proposal").is_not_null())
-        .with_columns(pl.lit(str(QUARTER)).alias("quarter"))
-        .head(1)
-    )
-    responses = proposals.select(
-        "municipality_code",
-        "report_id",
-        status=pl.lit("decided"),
-        decision_ref=pl.lit("Aluehallitus 28.9.2026 § 2"),
-        decided_on=pl.lit(QUARTER.last_day),
-        response=pl.lit(APPROVED),
-        responder_role=pl.lit("sihteeri"),
-        received_at=pl.lit(datetime(2026, 10, 1, tzinfo=UTC)),
-        delivery_seq=pl.lit(1, pl.Int64),
-        row_number=pl.lit(2, pl.Int64),
-    )
-    quarters = followup_quarters(QUARTER)
-    states = proposal_states(proposals, responses, quarters)
-    table = followup_table(states, QUARTER, reports["theme"].unique().sort().to_list(), 5)
+    states, table, quarters = _followup(reports, [APPROVED], "Aluehallitus 28.9.2026 § 2")
     facts = replace(
         brief_facts(**quarter_inputs(reports)),
         followup=followup_facts(states, table, quarters, 5),
