@@ -246,8 +246,7 @@ def test_a_response_is_quoted_with_its_decision_only_once_approved_and_again_aft
         assert not any("iltakäynnit" in text for text in texts.values())
     assert "Kysy [nimi] [nimi]" in quoted["brief-fi.pdf"]
     assert "Kysy [name] [name]" in quoted["brief-en.pdf"]
+    assert "Kysy [nimi] [nimi]" in quoted["brief-fi.html"]
     assert [name for name, text in quoted.items() if "iltakäynnit" in text] == [
-        "brief-en.pdf",
-        "brief-fi.pdf",
-        "brief-sv.pdf",
+        f"brief-{lang}.{kind}" for lang in ("en", "fi", "sv") for kind in ("html", "pdf")
     ]

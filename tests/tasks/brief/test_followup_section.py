@@ -14,13 +14,15 @@ import polars as pl
 import pytest
 
 from demo.synthetic import QUARTER, quarter_inputs, synthetic_reports
-from tasks.brief.facts import brief_facts
+from tasks.brief.facts import BriefFacts, brief_facts
 from tasks.brief.followup import FOLLOWUP_TEXT
 from tasks.brief.followup_facts import followup_facts, listed_decisions
+from tasks.brief.html import brief_html, write_html_briefs
 from tasks.brief.quotes import all_approved, approved_responses, response_candidates
 from tasks.brief.render import write_briefs
 from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 from tests.tasks.brief.test_brief import pdf_text
+from tests.tasks.brief.test_html import Page, _section
 from tests.tasks.brief.test_tagging import _elements, _tag
 
 SECRET = "Soita Marjalle 040 111 2222, hetu 010203A123B"
@@ -60,8 +62,8 @@ def _followup(
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The briefs with twelve decisions: one response approved as a quote, the rest waiting."""
+def answered() -> BriefFacts:
+    """The facts with twelve decisions: one response approved as a quote, the rest waiting."""
     reports = synthetic_reports(240)
     states, table, quarters = _followup(
         reports, [APPROVED, *[SECRET] * 11], "Aluehallitus 28.9.2026 § 1 <b>"
@@ -69,14 +71,26 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     candidates = response_candidates(listed_decisions(states, QUARTER), place_names=())
     approved = all_approved(candidates.filter(pl.col("text").str.starts_with("Lautakunta")))
     sami_quotes = reports.with_columns(language=pl.lit("se"))  # proposals quoted: not Finnish
-    facts = replace(
+    return replace(
         brief_facts(**quarter_inputs(sami_quotes)),
         followup=followup_facts(
             states, table, quarters, 5, approved_responses(candidates, approved)
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def pdfs(answered: BriefFacts, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out: Path = tmp_path_factory.mktemp("followup-briefs")
-    return {path.stem[-2:]: path for path in write_briefs(facts, out)}
+    return {path.stem[-2:]: path for path in write_briefs(answered, out)}
+
+
+@pytest.fixture(scope="module")
+def pages(answered: BriefFacts, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The HTML twins, written and read back."""
+    out: Path = tmp_path_factory.mktemp("followup-html")
+    written = write_html_briefs(answered, out)
+    return {path.stem[-2:]: path.read_text(encoding="utf-8") for path in written}
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +143,26 @@ def test_the_quoted_response_carries_its_language_when_not_the_briefs(
     assert languages.count(None) == (1 if lang == "fi" else 0)
 
 
+@pytest.mark.parametrize(
+    ("lang", "name", "phone"),
+    [("fi", "[nimi]", "[puhelinnumero]"), ("sv", "[namn]", "[telefonnummer]")]
+    + [("en", "[name]", "[phone number]")],
+)
+def test_the_html_twin_quotes_the_approved_response_alone_in_its_language(
+    pages: dict[str, str], lang: str, name: str, phone: str
+) -> None:
+    page = Page(_section(pages[lang], "followup"))
+    label = FOLLOWUP_TEXT[lang]["response_to"].format(reference="Aluehallitus 28.9.2026 § 1 <b>")
+    shown = SHOWN.format(name=name, phone=phone)
+    marked = [attrs["lang"] for attrs in page.tags("p") if attrs.get("lang")]
+    assert f"{label} {shown}" in page.words
+    assert len(page.tags("blockquote")) == 1
+    assert marked == ([] if lang == "fi" else ["fi"])
+    assert FOLLOWUP_TEXT[lang]["some_quotes"] in page.words
+    for secret in ("Marjalle", "040 111 2222", "010203A123B", *PLANTED):
+        assert secret not in pages[lang]
+
+
 def test_without_approval_no_response_is_quoted(tmp_path: Path) -> None:
     reports = synthetic_reports(240)
     states, table, quarters = _followup(reports, [APPROVED], "Aluehallitus 28.9.2026 § 2")
@@ -141,5 +175,8 @@ def test_without_approval_no_response_is_quoted(tmp_path: Path) -> None:
 
     text = pdf_text(fi)
     assert "Aluehallitus 28.9.2026 § 2" in text
+    page = brief_html(facts, "fi")
     assert FOLLOWUP_TEXT["fi"]["no_quotes"] in text
     assert "iltakäyntejä" not in text
+    assert "Aluehallitus 28.9.2026 § 2" in page
+    assert "iltakäyntejä" not in page
