@@ -250,3 +250,17 @@ def test_a_response_is_quoted_with_its_decision_only_once_approved_and_again_aft
     assert [name for name, text in quoted.items() if "iltakäynnit" in text] == [
         f"brief-{lang}.{kind}" for lang in ("en", "fi", "sv") for kind in ("html", "pdf")
     ]
+
+
+def test_the_form_lists_each_waiting_quote_with_its_id_and_kind() -> None:
+    from flows.quotes import review_description, with_ids
+    from schemas.quarter import Quarter
+    from tasks.brief.quotes import review_candidates
+    from tests.tasks.warehouse.test_quote_decisions import _candidates, _response_candidates
+
+    waiting = review_candidates(_candidates(), _response_candidates("Iltakäynnit alkavat."))
+
+    form = review_description(Quarter(2026, 3), with_ids(waiting))
+
+    assert "- `698/R-1` (proposal, " in form
+    assert "- `response/698/R-1` (response, mobility, welfare_region): Iltakäynnit alkavat." in form
