@@ -19,7 +19,8 @@ from schemas.responses import DIGEST_QUARTERS
 from schemas.settings import Settings
 from schemas.sources import SourcesConfig, load_sources
 from tasks.brief.facts import BriefFacts
-from tasks.brief.followup_facts import followup_facts
+from tasks.brief.followup_facts import followup_facts, listed_decisions
+from tasks.brief.quotes import place_names, response_candidates
 from tasks.figures.followup import followup_quarters, followup_table, proposal_states
 from tasks.outward.digest import write_digests
 from tasks.outward.followup_mail import feedback_parcels, followup_parcels, send_parcels
@@ -40,12 +41,17 @@ from tasks.warehouse.reads import read_reports
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A quarter's follow-up: every proposal's state and the files it publishes."""
+    """A quarter's follow-up: every proposal's state, the files it publishes, response quotes.
+
+    `response_quotes` are the candidates among the responses of the decisions listed
+    (`response_candidates`); they are printed only once a person approves them.
+    """
 
     states: pl.DataFrame
     table: pl.DataFrame
     files: dict[str, bytes]
     digest_states: pl.DataFrame
+    response_quotes: pl.DataFrame
 
 
 @task(name="collect-responses-source", retries=1, timeout_seconds=900, cache_policy=NO_CACHE)
@@ -86,13 +92,18 @@ def follow_up(settings: Settings, quarter: Quarter) -> FollowUp:
     themes = settings.reference().theme_codes
     table = followup_table(states, quarter, themes, settings.suppression_threshold)
     digest = proposal_states(proposals, responses, followup_quarters(quarter, DIGEST_QUARTERS))
-    return FollowUp(states, table, followup_files(states, table, quarter), digest)
+    names = place_names(settings.reference())
+    quotes = response_candidates(listed_decisions(states, quarter), names)
+    return FollowUp(states, table, followup_files(states, table, quarter), digest, quotes)
 
 
-def with_followup(facts: BriefFacts, follow: FollowUp, settings: Settings) -> BriefFacts:
-    """Return the brief's facts with its follow-up section."""
+def with_followup(
+    facts: BriefFacts, follow: FollowUp, quoted: pl.DataFrame, settings: Settings
+) -> BriefFacts:
+    """Return the brief's facts with its follow-up section and the approved response `quoted`."""
     quarters = followup_quarters(Quarter.parse(facts.quarter))
-    section = followup_facts(follow.states, follow.table, quarters, settings.suppression_threshold)
+    threshold = settings.suppression_threshold
+    section = followup_facts(follow.states, follow.table, quarters, threshold, quoted)
     return replace(facts, followup=section)
 
 

@@ -95,12 +95,12 @@ def quarterly_brief(
             reports = read_stored_quarter(settings, period)
             figures = aggregate_quarter(reports, period, settings)
             record_lineage(settings, period, figures)
-            quotes = review_quotes(settings, period, figures.quotes)
+            follow = follow_up(settings, period)
+            quotes = review_quotes(settings, period, figures.quotes, follow.response_quotes)
             facts = compose_brief(
                 period, figures, quotes.published, findings, outcomes, rejections, settings
             )
-            follow = follow_up(settings, period)
-            facts = with_followup(facts, follow, settings)
+            facts = with_followup(facts, follow, quotes.responses, settings)
             files = publish(
                 settings, period, figures, facts, rejections, configured, outcomes, follow.files
             )

@@ -1,7 +1,8 @@
 """A person approves every quote: the quarterly flow's review step (contract §6).
 
-The flow lists the quarter's candidate quotes (consented, redacted). Those with a
-decision on their very text are settled; the others wait. On a Prefect server
+The flow lists the quarter's candidate quotes (redacted): consented proposals, and the
+responses of the decisions that the follow-up section lists. Those with a decision on
+their very text are settled; the others wait. On a Prefect server
 (`PREFECT_API_URL`) with `RAPORTTI_QUOTE_REVIEW_MINUTES` above 0, the flow run
 pauses with a form in Prefect's UI listing them; the steward approves or rejects
 quotes there and resumes. Without a server, or when the pause times out, the
@@ -24,46 +25,79 @@ from prefect.settings import get_current_settings
 from prefect.states import Running
 from prefect.utilities.urls import url_for
 from pydantic import Field
+from sqlalchemy import Engine
 
 from schemas.quarter import Quarter
 from schemas.settings import Settings
-from tasks.brief.quotes import quotes_to_publish
+from tasks.brief.followup_facts import listed_decisions
+from tasks.brief.quotes import (
+    RESPONSE,
+    approved_responses,
+    quotes_to_publish,
+    response_candidates,
+    review_candidates,
+)
+from tasks.figures.followup import followup_quarters, proposal_states
 from tasks.warehouse.connection import connect_warehouse
+from tasks.warehouse.proposals import read_proposals, read_responses
 from tasks.warehouse.quote_decisions import (
     read_quote_decisions,
     record_quote_decisions,
     with_decisions,
 )
 
+RESPONSE_ID_PREFIX = "response/"
+
 
 @dataclass(frozen=True)
 class ReviewedQuotes:
-    """The quotes the brief may print, and how many candidates still wait for a person."""
+    """The quotes the brief may print, and how many candidates still wait for a person.
+
+    `published` are the proposals quoted, `responses` the approved response quotes.
+    """
 
     published: pl.DataFrame
+    responses: pl.DataFrame
     waiting: int
 
 
 class QuoteReview(RunInput):
-    """The steward's decisions on the waiting quotes, by id (`municipality_code/report_id`)."""
+    """The steward's decisions on the waiting quotes, by id (`698/R-1`, `response/698/R-1`)."""
 
     approve: list[str] = Field(default_factory=list, description="Ids of quotes to publish")
     reject: list[str] = Field(default_factory=list, description="Ids of quotes never to publish")
 
 
-def quote_id(municipality_code: str, report_id: str) -> str:
-    """Return the id a steward uses for a report's quote."""
-    return f"{municipality_code}/{report_id}"
-
-
 def with_ids(candidates: pl.DataFrame) -> pl.DataFrame:
-    """Return the candidates with their `id` column first."""
-    ids = pl.concat_str("municipality_code", pl.lit("/"), "report_id").alias("id")
+    """Return the candidates with their `id` column first: `698/R-1`, `response/698/R-1`.
+
+    A proposal's id starts with its three-digit municipality code, a response's with
+    `response/`, so the two never meet whatever a report id holds.
+    """
+    is_response = pl.col("kind") == RESPONSE
+    prefix = pl.when(is_response).then(pl.lit(RESPONSE_ID_PREFIX)).otherwise(pl.lit(""))
+    ids = pl.concat_str(prefix, "municipality_code", pl.lit("/"), "report_id").alias("id")
     return candidates.select(ids, pl.all())
 
 
-def review_quotes(settings: Settings, quarter: Quarter, candidates: pl.DataFrame) -> ReviewedQuotes:
-    """Return the approved quotes, after asking the steward in Prefect's UI when on a server."""
+def stored_response_candidates(
+    engine: Engine, quarter: Quarter, names: tuple[str, ...]
+) -> pl.DataFrame:
+    """Return the quarter's response candidates from the stored proposals and responses."""
+    quarters = followup_quarters(quarter)
+    states = proposal_states(read_proposals(engine), read_responses(engine), quarters)
+    return response_candidates(listed_decisions(states, quarter), names)
+
+
+def review_quotes(
+    settings: Settings, quarter: Quarter, proposals: pl.DataFrame, responses: pl.DataFrame
+) -> ReviewedQuotes:
+    """Return the approved quotes, after asking the steward in Prefect's UI when on a server.
+
+    `proposals` and `responses` are the quarter's candidates of each kind
+    (`quote_candidates`, `response_candidates`).
+    """
+    candidates = review_candidates(proposals, responses)
     engine = connect_warehouse(settings.warehouse_url())
     decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
     waiting = decided.filter(pl.col("decision").is_null())
@@ -73,14 +107,17 @@ def review_quotes(settings: Settings, quarter: Quarter, candidates: pl.DataFrame
             _record_answer(settings, quarter, with_ids(waiting), answer)
             decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
     waiting_count = decided.filter(pl.col("decision").is_null()).height
-    published = quotes_to_publish(candidates, decided.filter(pl.col("decision").is_not_null()))
+    settled = decided.filter(pl.col("decision").is_not_null())
+    published = quotes_to_publish(candidates, settled)
+    quoted_responses = approved_responses(candidates, settled)
     get_run_logger().info(
-        "quotes: %s candidates, %s published, %s waiting for review",
+        "quotes: %s candidates, %s proposals and %s responses published, %s waiting for review",
         candidates.height,
         published.height,
+        quoted_responses.height,
         waiting_count,
     )
-    return ReviewedQuotes(published, waiting_count)
+    return ReviewedQuotes(published, quoted_responses, waiting_count)
 
 
 def _can_pause(settings: Settings) -> bool:
@@ -100,7 +137,8 @@ def review_description(quarter: Quarter, waiting: pl.DataFrame) -> str:
     ]
     for row in waiting.iter_rows(named=True):
         text = row["text"].replace("|", "\\|").replace("<", "&lt;").replace("`", "'")
-        lines.append(f"- `{row['id']}` ({row['theme']}, {row['addressee_level']}): {text}")
+        about = f"{row['kind']}, {row['theme']}, {row['addressee_level']}"
+        lines.append(f"- `{row['id']}` ({about}): {text}")
     return "\n".join(lines)
 
 

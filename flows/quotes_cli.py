@@ -20,7 +20,10 @@ app = typer.Typer(
 QuarterArg = Annotated[str, typer.Option("--quarter", help="The quarter, e.g. 2026Q3.")]
 IdsArg = Annotated[
     list[str] | None,
-    typer.Argument(help="Quote ids as `raportti quotes list` shows them (municipality/report)."),
+    typer.Argument(
+        help="Quote ids as `raportti quotes list` shows them: 698/R-1 for a proposal, "
+        "response/698/R-1 for the response to it."
+    ),
 ]
 DbArg = Annotated[
     str | None,
@@ -33,24 +36,25 @@ DbArg = Annotated[
 def _candidates(quarter_text: str, db: str | None) -> tuple[Engine, Quarter, pl.DataFrame]:
     """Return the warehouse, the quarter and its candidate quotes with ids and decisions."""
     from flows.cli import _quarter_text, _settings, _warehouse
-    from flows.quotes import with_ids
+    from flows.quotes import stored_response_candidates, with_ids
     from schemas.quarter import Quarter
-    from tasks.brief.quotes import place_names, quote_candidates
+    from tasks.brief.quotes import place_names, quote_candidates, review_candidates
     from tasks.warehouse.quote_decisions import read_quote_decisions, with_decisions
     from tasks.warehouse.reads import read_reports
 
     quarter = Quarter.parse(_quarter_text(quarter_text))
     settings = _settings(db)
     engine = _warehouse(settings)
-    reports = read_reports(engine, [quarter])
-    candidates = quote_candidates(reports, place_names(settings.reference()))
+    names = place_names(settings.reference())
+    proposals = quote_candidates(read_reports(engine, [quarter]), names)
+    candidates = review_candidates(proposals, stored_response_candidates(engine, quarter, names))
     decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
     return engine, quarter, with_ids(decided)
 
 
 @app.command("list")
 def list_quotes(quarter: QuarterArg, db: DbArg = None) -> None:
-    """List the quarter's candidate quotes (redacted) with their ids and decisions.
+    """List the quarter's candidate quotes (redacted): proposals and responses, ids, decisions.
 
     Example: raportti quotes list --quarter 2026Q3
     """
@@ -58,11 +62,12 @@ def list_quotes(quarter: QuarterArg, db: DbArg = None) -> None:
 
     _engine, _quarter, candidates = _candidates(quarter, db)
     table = Table(title=f"quotes {quarter}")
-    for column in ("id", "decision", "theme", "addressee", "text"):
+    for column in ("id", "decision", "kind", "theme", "addressee", "text"):
         table.add_column(column, overflow="fold")
     for row in candidates.iter_rows(named=True):
         decision = row["decision"] or "[yellow]waiting[/]"
-        table.add_row(row["id"], decision, row["theme"], row["addressee_level"], row["text"])
+        level = row["addressee_level"]
+        table.add_row(row["id"], decision, row["kind"], row["theme"], level, row["text"])
     console.print(table)
     waiting = candidates.filter(candidates["decision"].is_null()).height
     console.print(f"{candidates.height} quotes, {waiting} waiting for review", highlight=False)
@@ -94,7 +99,7 @@ def approve(
 ) -> None:
     """Approve quotes for publication, as their texts now stand.
 
-    Example: raportti quotes approve --quarter 2026Q3 698/R-2026-0042
+    Example: raportti quotes approve --quarter 2026Q3 698/R-2026-0042 response/698/R-2025-0007
     """
     _decide(quarter, ids, every, db, "approved")
 

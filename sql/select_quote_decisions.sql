@@ -1,10 +1,10 @@
 with decisions as (
-    select municipality_code, report_id, text_sha256, quarter, decision
+    select municipality_code, report_id, kind, text_sha256, quarter, decision
     from quote_decision
 ),
 
 final as (
-    select municipality_code, report_id, text_sha256, decision
+    select municipality_code, report_id, kind, text_sha256, decision
     from decisions
     where quarter = :quarter
 )

@@ -2,6 +2,7 @@
 insert into quote_decision as decided (
     municipality_code,
     report_id,
+    kind,
     text_sha256,
     quarter,
     decision,
@@ -10,12 +11,13 @@ insert into quote_decision as decided (
 values (
     :municipality_code,
     :report_id,
+    :kind,
     :text_sha256,
     :quarter,
     :decision,
     :decided_at
 )
-on conflict (municipality_code, report_id, text_sha256) do update set
+on conflict (municipality_code, report_id, kind, text_sha256) do update set
     quarter = excluded.quarter,
     decision = excluded.decision,
     decided_at = excluded.decided_at

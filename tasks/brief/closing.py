@@ -37,7 +37,7 @@ from tasks.brief.text import (
 from tasks.brief.wording import FINDING_COLUMNS, finding_cells
 from tasks.figures.aggregate import RISING_MIN, RISING_SHARE
 
-_QUOTE_MARKS = {"fi": ("”", "”"), "sv": ("”", "”"), "en": ("“", "”")}
+QUOTE_MARKS = {"fi": ("”", "”"), "sv": ("”", "”"), "en": ("“", "”")}
 
 
 def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
@@ -49,7 +49,7 @@ def proposals_section(facts: BriefFacts, lang: str) -> list[Flowable]:
         sum(q.theme == t for q in facts.quotes) for t in {q.theme for q in facts.quotes}
     )
     story.append(paragraph(escaped(text(lang, "proposals_intro", count=per_theme)), "body"))
-    opening, closing = _QUOTE_MARKS[lang]
+    opening, closing = QUOTE_MARKS[lang]
     for level in (
         *ADDRESSEE_LEVELS,
         *sorted({q.addressee_level for q in facts.quotes} - set(ADDRESSEE_LEVELS)),

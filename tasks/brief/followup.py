@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from schemas.fields import ADDRESSEE_LEVELS
 from schemas.responses import FOLLOWUP_STATUSES
+from tasks.brief.closing import QUOTE_MARKS
 from tasks.brief.facts import BriefFacts
 from tasks.brief.followup_facts import FollowupFacts
 from tasks.brief.markup import escaped, paragraph, quarter_text
 from tasks.brief.style import table_style
-from tasks.brief.tagging import cell_in_language
+from tasks.brief.tagging import cell_in_language, in_language
 from tasks.brief.text import count_text, date_text
 from tasks.brief.text import text as brief_text
 
@@ -48,6 +49,8 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
         "col_date": "Päivä",
         "col_reference": "Päätös",
         "no_quotes": "Vastausten tekstejä ei lainata, ennen kuin henkilö on hyväksynyt ne.",
+        "response_to": "Vastaus, päätös {reference}",
+        "some_quotes": "Vastauksista lainataan vain ne, jotka henkilö on hyväksynyt.",
         "status_open": "Ei vastausta",
         "status_received": "Vastaanotettu",
         "status_in_preparation": "Valmistelussa",
@@ -82,6 +85,8 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
         "col_date": "Dag",
         "col_reference": "Beslut",
         "no_quotes": "Svarens texter citeras inte förrän en person har godkänt dem.",
+        "response_to": "Svar, beslut {reference}",
+        "some_quotes": "Av svaren citeras bara de som en person har godkänt.",
         "status_open": "Inget svar",
         "status_received": "Mottaget",
         "status_in_preparation": "Under beredning",
@@ -116,6 +121,8 @@ FOLLOWUP_TEXT: dict[str, dict[str, str]] = {
         "col_date": "Date",
         "col_reference": "Decision",
         "no_quotes": "Response texts are not quoted until a person has approved them.",
+        "response_to": "Response, decision {reference}",
+        "some_quotes": "Only responses that a person has approved are quoted.",
         "status_open": "No response",
         "status_received": "Received",
         "status_in_preparation": "In preparation",
@@ -258,6 +265,33 @@ def _decision_rows(facts: BriefFacts, follow: FollowupFacts, lang: str) -> list[
     ]
 
 
+@dataclass(frozen=True)
+class ResponseQuote:
+    """An approved response, quoted with its decision; `language` None when the brief's."""
+
+    label: str
+    text: str
+    language: str | None
+
+
+def response_quotes(follow: FollowupFacts, lang: str) -> list[ResponseQuote]:
+    """Return the approved response quotes, each labelled with its decision's reference."""
+    return [
+        ResponseQuote(
+            followup_text(lang, "response_to", reference=decision.reference),
+            words,
+            decision.response_language if decision.response_language != lang else None,
+        )
+        for decision in follow.decisions
+        if (words := decision.response_in(lang)) is not None
+    ]
+
+
+def quotes_note(follow: FollowupFacts, lang: str) -> str:
+    """Return the note closing the section: response texts are quoted only once approved."""
+    return followup_text(lang, "some_quotes" if follow.responses_quoted else "no_quotes")
+
+
 # --- the PDF's section ---------------------------------------------------------------------------
 
 _WIDTHS = {
@@ -286,7 +320,8 @@ def followup_section(facts: BriefFacts, lang: str) -> list[Flowable]:
             story.append(paragraph(escaped(listing.empty), "body"))
         else:
             story += [_pdf_table(listing.table), Spacer(1, 8)]
-    return [*story, paragraph(escaped(followup_text(lang, "no_quotes")), "caption")]
+    story += [_pdf_quote(quote, lang) for quote in response_quotes(follow, lang)]
+    return [*story, paragraph(escaped(quotes_note(follow, lang)), "caption")]
 
 
 def _pdf_table(table: FollowupTable) -> Table:
@@ -307,3 +342,11 @@ def _pdf_cell(table: FollowupTable, column: int, value: str) -> str | Paragraph:
     if column in table.counts:
         return value
     return cell_in_language(paragraph(escaped(value), "cell"), table.languages.get(column))
+
+
+def _pdf_quote(quote: ResponseQuote, lang: str) -> KeepTogether:
+    """Return a response quote under its label, tagged a BlockQuote in its own language."""
+    opening, closing = QUOTE_MARKS[lang]
+    words = paragraph(f"{opening}{escaped(quote.text)}{closing}", "quote")
+    label = paragraph(escaped(quote.label), "quote_theme")
+    return KeepTogether([label, in_language(words, "BlockQuote", quote.language)])

@@ -2,8 +2,8 @@
 
 Built from the proposals' states (`tasks.figures.followup.proposal_states`) and the
 suppressed follow-up table; counts are None where `followup.csv` hides them. No proposal
-text and no response text is kept: response text needs a person's approval, which this
-branch does not have, so none is quoted.
+text is kept; a decision's response text only when a person approved it as a quote
+(`tasks.brief.quotes.approved_responses`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from datetime import date
 import polars as pl
 
 from schemas.fields import ADDRESSEE_LEVELS
+from schemas.placeholders import placeholders_in
 from schemas.quarter import Quarter
 from schemas.responses import FOLLOWUP_STATUSES
-from tasks.figures.followup import decisions_in
+from tasks.figures.followup import KEY, decisions_in
 from tasks.figures.suppress import ALL
 
 OLDEST_ROWS = 8
 DECISION_ROWS = 15
+RESPONSE_LANGUAGE = "fi"  # response sheets carry no language; addressees answer in Finnish
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,19 @@ class OpenGroup:
 
 @dataclass(frozen=True)
 class Decision:
-    """A decision made in the quarter on a proposal, with its public reference."""
+    """A decision made in the quarter: its public reference; its response once approved."""
 
     theme: str
     addressee_level: str
     status: str
     decided_on: date
     reference: str
+    response: str | None = None  # the approved quote of the response (Finnish placeholders)
+    response_language: str = RESPONSE_LANGUAGE
+
+    def response_in(self, lang: str) -> str | None:
+        """Return the approved response quote with its placeholders in the brief's language."""
+        return None if self.response is None else placeholders_in(self.response, lang)
 
 
 @dataclass(frozen=True)
@@ -115,8 +123,20 @@ def oldest_open_urgent(states: pl.DataFrame, as_of: date, threshold: int) -> tup
     )
 
 
-def decisions_made(decided: pl.DataFrame) -> tuple[Decision, ...]:
-    """Return the quarter's decisions with their references, earliest first."""
+def listed_decisions(states: pl.DataFrame, quarter: Quarter) -> pl.DataFrame:
+    """Return the decisions the section lists: the quarter's, earliest first, a few at most."""
+    return decisions_in(states, quarter.first_day, quarter.last_day).head(DECISION_ROWS)
+
+
+def decisions_made(
+    decided: pl.DataFrame, quoted: pl.DataFrame | None = None
+) -> tuple[Decision, ...]:
+    """Return the decisions with their references and approved response quotes, earliest first.
+
+    `quoted` holds the approved response quotes (`municipality_code`, `report_id`, `text`).
+    """
+    rows = () if quoted is None else quoted.select(*KEY, "text").iter_rows()
+    quotes = {(code, report_id): text for code, report_id, text in rows}
     return tuple(
         Decision(
             row["theme"],
@@ -124,17 +144,25 @@ def decisions_made(decided: pl.DataFrame) -> tuple[Decision, ...]:
             row["status"],
             row["decided_on"],
             row["decision_ref"],
+            quotes.get((row["municipality_code"], row["report_id"])),
         )
-        for row in decided.head(DECISION_ROWS).iter_rows(named=True)
+        for row in decided.iter_rows(named=True)
     )
 
 
 def followup_facts(
-    states: pl.DataFrame, table: pl.DataFrame, quarters: list[str], threshold: int
+    states: pl.DataFrame,
+    table: pl.DataFrame,
+    quarters: list[str],
+    threshold: int,
+    quoted: pl.DataFrame | None = None,
 ) -> FollowupFacts:
-    """Return the follow-up section's facts for the last of `quarters` (oldest first)."""
+    """Return the follow-up section's facts for the last of `quarters` (oldest first).
+
+    `quoted` are the approved response quotes; without them no response text is kept.
+    """
     last = Quarter.parse(quarters[-1])
-    decided = decisions_in(states, last.first_day, last.last_day)
+    decisions = decisions_made(listed_decisions(states, last), quoted)
     return FollowupFacts(
         first_quarter=quarters[0],
         last_quarter=quarters[-1],
@@ -144,5 +172,6 @@ def followup_facts(
         median_days_to_decision=median_days(states["days_to_decision"], threshold),
         decided=states["days_to_decision"].drop_nulls().len(),
         oldest_open_urgent=oldest_open_urgent(states, last.last_day, threshold),
-        decisions=decisions_made(decided),
+        decisions=decisions,
+        responses_quoted=any(decision.response is not None for decision in decisions),
     )

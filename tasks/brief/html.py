@@ -28,6 +28,8 @@ from tasks.brief.followup import (
     followup_text,
     listings,
     median_sentences,
+    quotes_note,
+    response_quotes,
     status_table,
 )
 from tasks.brief.markup import count_markup, municipality_names, quarter_text, sentence_markup
@@ -386,7 +388,11 @@ def _followup_sections(facts: BriefFacts, lang: str) -> list[Section]:
         blocks.append(
             _plain(listing.empty) if listing.table is None else _table_block(listing.table)
         )
-    blocks.append(_plain(followup_text(lang, "no_quotes")))
+    blocks += [
+        Block("quote", Markup.escape(q.text), lang=q.language, items=[Markup.escape(q.label)])
+        for q in response_quotes(follow, lang)
+    ]
+    blocks.append(_plain(quotes_note(follow, lang)))
     return [Section("followup", followup_text(lang, "heading"), blocks)]
 
 

@@ -1,9 +1,12 @@
-"""Quotable proposals: consented, redacted for publication, approved by a person, urgent first.
+"""Quotable text: redacted for publication, approved by a person; proposals urgent first.
 
-`quote_candidates` is what the steward reviews: every consented proposal of the
-quarter with words left after `publishable_text` and municipality names out,
-keyed by report and by the sha256 of that text. `quotes_to_publish` keeps the
-approved ones (`tasks.warehouse.quote_decisions`), a few per theme.
+What the steward reviews is of two kinds. `quote_candidates`: every consented proposal
+of the quarter; `response_candidates`: the response text of each decision that the
+follow-up section lists for the quarter. Each is kept only with words left after
+`publishable_text` and municipality names out, keyed by report, kind and the sha256
+of that text. `quotes_to_publish` keeps the approved proposals
+(`tasks.warehouse.quote_decisions`), a few per theme; `approved_responses` the
+approved responses, printed with their decisions.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import polars as pl
 from schemas.fields import ADDRESSEE_LEVELS
 from schemas.placeholders import PLACEHOLDERS
 from schemas.reference import Reference
+from tasks.brief.followup_facts import RESPONSE_LANGUAGE
 from tasks.intake.publishable import publishable_text
 from tasks.intake.redact import REDACTED
 
@@ -27,15 +31,18 @@ QUOTE_SCHEMA = {
     "text": pl.String(),
     "language": pl.String(),
 }
+PROPOSAL, RESPONSE = "proposal", "response"
 CANDIDATE_SCHEMA = {
     "municipality_code": pl.String(),
     "report_id": pl.String(),
+    "kind": pl.String(),
     "theme": pl.String(),
     "addressee_level": pl.String(),
     "text": pl.String(),
     "language": pl.String(),
     "text_sha256": pl.String(),
 }
+DECISION_KEY = ["municipality_code", "report_id", "kind", "text_sha256"]
 _PLACE = PLACEHOLDERS["fi"]["place"]
 
 
@@ -68,9 +75,9 @@ def _stem(name: str) -> str:
     return name
 
 
-def _quote_text(proposal: str, names: tuple[str, ...], max_chars: int) -> str:
-    """Return a proposal redacted, without place names, on one line, shortened at a word."""
-    redacted = publishable_text(_head(proposal, 4 * max_chars), "fi")
+def _quote_text(words: str, names: tuple[str, ...], max_chars: int) -> str:
+    """Return a text redacted, without place names, on one line, shortened at a word."""
+    redacted = publishable_text(_head(words, 4 * max_chars), "fi")
     pattern = _place_pattern(names)
     if pattern is not None:
         redacted = pattern.sub(_PLACE, redacted)
@@ -114,24 +121,76 @@ def quote_candidates(
             (`place_names(reference)`).
 
     Returns:
-        One row per consented proposal with words left after redaction (`CANDIDATE_SCHEMA`),
-        urgent first, then by report id: the text as it would be published, its language
-        and its sha256.
+        One row per consented proposal with words left after redaction (`CANDIDATE_SCHEMA`,
+        kind `proposal`), urgent first, then by report id: the text as it would be published,
+        its language and its sha256.
     """
-    names = tuple(place_names)
+    return _candidates(_quote_candidates(reports), PROPOSAL, tuple(place_names), max_chars)
+
+
+def response_candidates(
+    decisions: pl.DataFrame, place_names: Sequence[str], max_chars: int = 300
+) -> pl.DataFrame:
+    """Return the responses that may be quoted with their decisions once a person approves them.
+
+    Args:
+        decisions: the decisions the brief lists (`followup_facts.listed_decisions`): proposal
+            states with `response`, `theme` and `addressee_level`.
+        place_names: municipality names to remove, as for `quote_candidates`.
+        max_chars: the longest quote, `…` included.
+
+    Returns:
+        One row per decision with response words left after redaction (`CANDIDATE_SCHEMA`,
+        kind `response`, language Finnish: response sheets carry none), in the list's order.
+    """
+    texts = decisions.filter(
+        pl.col("response").str.strip_chars().str.len_chars().fill_null(0) > 0
+    ).select(
+        "municipality_code",
+        "report_id",
+        "theme",
+        "addressee_level",
+        "response",
+        pl.lit(RESPONSE_LANGUAGE).alias("language"),
+    )
+    return _candidates(texts, RESPONSE, tuple(place_names), max_chars)
+
+
+def _candidates(
+    texts: pl.DataFrame, kind: str, names: tuple[str, ...], max_chars: int
+) -> pl.DataFrame:
+    """Return candidates of `kind` from rows (code, report id, theme, level, text, language)."""
     rows = []
-    for code, report_id, theme, level, proposal, language in _quote_candidates(reports).iter_rows():
-        quote = _quote_text(proposal, names, max_chars)
+    for code, report_id, theme, level, words, language in texts.iter_rows():
+        quote = _quote_text(words, names, max_chars)
         if _has_words(quote):
             digest = hashlib.sha256(quote.encode()).hexdigest()
-            rows.append((code, report_id, theme, level, quote, language, digest))
+            rows.append((code, report_id, kind, theme, level, quote, language, digest))
     return pl.DataFrame(rows, schema=CANDIDATE_SCHEMA, orient="row")
+
+
+def review_candidates(proposals: pl.DataFrame, responses: pl.DataFrame) -> pl.DataFrame:
+    """Return every quote a person reviews for the quarter: proposals first, then responses."""
+    return pl.concat([proposals, responses], how="vertical")
 
 
 def all_approved(candidates: pl.DataFrame) -> pl.DataFrame:
     """Return decisions approving every candidate (a steward who approved them all)."""
-    return candidates.select("municipality_code", "report_id", "text_sha256").with_columns(
-        decision=pl.lit("approved")
+    return candidates.select(*DECISION_KEY).with_columns(decision=pl.lit("approved"))
+
+
+def _approved(candidates: pl.DataFrame, decisions: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Return the candidates of `kind` whose very text a person approved, in their order."""
+    approved = decisions.filter(pl.col("decision") == "approved").select(DECISION_KEY).unique()
+    return candidates.filter(pl.col("kind") == kind).join(
+        approved, on=DECISION_KEY, how="semi", maintain_order="left"
+    )
+
+
+def approved_responses(candidates: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """Return the approved response quotes: `municipality_code`, `report_id`, `text`."""
+    return _approved(candidates, decisions, RESPONSE).select(
+        "municipality_code", "report_id", "text"
     )
 
 
@@ -141,9 +200,10 @@ def quotes_to_publish(
     """Return the approved candidates the brief quotes: a few per theme, by addressee level.
 
     Args:
-        candidates: `quote_candidates` of the quarter.
-        decisions: decisions on quotes (`municipality_code`, `report_id`, `text_sha256`,
-            `decision`); a candidate is quoted only when its very text is `approved`.
+        candidates: `quote_candidates` of the quarter (response candidates are left out).
+        decisions: decisions on quotes (`municipality_code`, `report_id`, `kind`,
+            `text_sha256`, `decision`); a candidate is quoted only when its very text is
+            `approved`.
         max_per_theme: the most proposals quoted for one main theme.
 
     Returns:
@@ -151,10 +211,8 @@ def quotes_to_publish(
         by addressee level and theme; never a municipality, and never the same words twice
         under one addressee level.
     """
-    key = ["municipality_code", "report_id", "text_sha256"]
-    approved = decisions.filter(pl.col("decision") == "approved").select(key).unique()
     frame = (
-        candidates.join(approved, on=key, how="semi", maintain_order="left")
+        _approved(candidates, decisions, PROPOSAL)
         .unique(subset=["addressee_level", "text"], keep="first", maintain_order=True)
         .filter(pl.int_range(pl.len()).over("theme") < max_per_theme)
         .select(list(QUOTE_SCHEMA))

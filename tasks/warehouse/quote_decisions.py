@@ -1,7 +1,8 @@
-"""A person's decisions on quotes, kept per report key and quote text (contract §6).
+"""A person's decisions on quotes, kept per report key, kind and quote text (contract §6).
 
-An approval holds for the text the steward saw (its sha256); when a corrected
-report changes the quote, the new text has no decision and waits again.
+A quote is a proposal's text or the text of a response to it (`kind`). An approval
+holds for the text the steward saw (its sha256); when a corrected report or response
+changes the quote, the new text has no decision and waits again.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ Decision = Literal["approved", "rejected"]
 DECISION_SCHEMA = {
     "municipality_code": pl.String,
     "report_id": pl.String,
+    "kind": pl.String,
     "text_sha256": pl.String,
     "decision": pl.String,
 }
-KEY = ["municipality_code", "report_id", "text_sha256"]
+KEY = ["municipality_code", "report_id", "kind", "text_sha256"]
 
 
 def read_quote_decisions(engine: Engine, quarter: Quarter) -> pl.DataFrame:
-    """Return the decisions taken on the quarter's quotes (one row per key and text)."""
+    """Return the decisions taken on the quarter's quotes (one row per key, kind and text)."""
     with engine.connect() as connection:
         rows = connection.execute(
             text(sql_text("select_quote_decisions")), {"quarter": str(quarter)}
@@ -42,7 +44,7 @@ def record_quote_decisions(
     decision: Decision,
     now: datetime | None = None,
 ) -> int:
-    """Store `decision` on each quote of `quotes` (key and `text_sha256`); return how many."""
+    """Store `decision` on each quote of `quotes` (key, `kind`, `text_sha256`); return how many."""
     decided_at = db_timestamp(now or datetime.now(UTC))
     rows = [
         {**row, "quarter": str(quarter), "decision": decision, "decided_at": decided_at}

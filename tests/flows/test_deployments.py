@@ -44,7 +44,8 @@ def _quote_list(server: PrefectServer, quarter: Quarter) -> str:
 def _waiting_quote_ids(server: PrefectServer, quarter: Quarter) -> list[str]:
     """Return the ids of the quarter's quotes that wait for review, as the steward reads them."""
     rows = _quote_list(server, quarter).splitlines()
-    return [m.group(1) for row in rows if (m := re.search(r"(\d{3}/\S+)\s+│\s+waiting", row))]
+    waiting = re.compile(r"((?:response/)?\d{3}/\S+)\s+│\s+waiting")
+    return [m.group(1) for row in rows if (m := waiting.search(row))]
 
 
 FLOWS = [quarterly_brief, check_submissions, backfill, resend_brief, purge_old]
