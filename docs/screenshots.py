@@ -4,12 +4,14 @@ Run after `make demo`, from the project folder: `.venv/bin/python docs/screensho
 It starts a Prefect server with its UI (own PREFECT_HOME, free port),
 `raportti serve --demo`, and one `raportti run` without the demo's SQL variable
 (Rovaniemi fails: the run needs attention, published under a scratch folder),
-then photographs each page with headless Chromium into docs/.
+then photographs each page with headless Chromium, driven by selenium, into docs/.
+The run form is taken with the municipalities pick-list open and one name picked.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +19,12 @@ import time
 from pathlib import Path
 
 import httpx
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,24 +50,65 @@ def _post(api: str, path: str, body: dict[str, object]) -> list[dict[str, object
     return httpx.post(f"{api}{path}", json=body, timeout=30).json()
 
 
-def screenshot(url: str, path: Path, height: int = 1000) -> None:
-    """Save a PNG of the page at `url` as headless Chromium draws it."""
-    subprocess.run(
-        [
-            "chromium",
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            f"--window-size=1400,{height}",
-            "--virtual-time-budget=30000",
-            f"--screenshot={path}",
-            url,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+PICKED = "698 Rovaniemi"
+PICK_LIST = ".schema-form-property-array .p-select-button__control"
+# Headless Chromium reports no hover-capable pointer, and Prefect's UI then draws a bare
+# native <select>; these settings make it a desktop with a mouse, as a steward has.
+DESKTOP_POINTER = (
+    "primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4"
+)
+
+
+def chromium() -> webdriver.Chrome:
+    """Return headless Chromium under selenium, drawing pages as a desktop browser does."""
+    options = Options()
+    options.binary_location = shutil.which("chromium") or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
+        options.add_argument(argument)
+    options.add_argument(f"--blink-settings={DESKTOP_POINTER}")
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+def _open(browser: webdriver.Chrome, url: str, shows: str, height: int) -> None:
+    """Load `url` in a 1400 px wide viewport and wait until its text holds `shows`."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1400, "height": height, "deviceScaleFactor": 1, "mobile": False},
     )
+    browser.get(url)
+    WebDriverWait(browser, 60).until(lambda b: shows in b.find_element(By.TAG_NAME, "body").text)
+    time.sleep(2)  # let fade-ins and charts finish drawing
+
+
+def screenshot(
+    browser: webdriver.Chrome, url: str, shows: str, path: Path, height: int = 1000
+) -> None:
+    """Save a PNG of the page at `url` once it shows the text `shows`."""
+    _open(browser, url, shows, height)
+    browser.save_screenshot(str(path))
+
+
+def run_form_screenshot(browser: webdriver.Chrome, url: str, path: Path) -> None:
+    """Save a PNG of the run form with the municipalities pick-list open and one name picked.
+
+    A mouse click opens the list, but in headless Chromium it closes again as its search
+    box takes focus; the keyboard (focus the control, press Down) keeps it open.
+    """
+    _open(browser, url, "municipalities", 1300)
+    browser.find_element(By.CSS_SELECTOR, PICK_LIST).send_keys(Keys.ARROW_DOWN)
+    options = WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, ".p-select__options .p-select-option")
+    )
+    (picked,) = (option for option in options if option.text.strip() == PICKED)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'nearest'})", picked)
+    picked.click()
+    WebDriverWait(browser, 30).until(
+        lambda b: PICKED in b.find_element(By.CSS_SELECTOR, PICK_LIST).text
+    )
+    time.sleep(1)
+    if not browser.find_elements(By.CSS_SELECTOR, ".p-select__options"):
+        raise SystemExit("the municipalities pick-list closed before the screenshot")
+    browser.save_screenshot(str(path))
 
 
 def main() -> None:
@@ -117,14 +166,27 @@ def main() -> None:
             {"flow_runs": {"state": {"name": {"any_": ["Needs attention"]}}}},
         )
         ui = f"http://127.0.0.1:{port}"
-        screenshot(
-            f"{ui}/deployments/deployment/{deployment['id']}/run", DOCS / "run-form.png", 1300
-        )
-        screenshot(
-            f"{ui}/deployments/deployment/{deployment['id']}?tab=Upcoming",
-            DOCS / "upcoming-runs.png",
-        )
-        screenshot(f"{ui}/runs/flow-run/{attention['id']}", DOCS / "attention-run.png")
+        browser = chromium()
+        try:
+            run_form_screenshot(
+                browser,
+                f"{ui}/deployments/deployment/{deployment['id']}/run",
+                DOCS / "run-form.png",
+            )
+            screenshot(
+                browser,
+                f"{ui}/deployments/deployment/{deployment['id']}?tab=Upcoming",
+                "Scheduled for",
+                DOCS / "upcoming-runs.png",
+            )
+            screenshot(
+                browser,
+                f"{ui}/runs/flow-run/{attention['id']}",
+                "Beginning flow run",
+                DOCS / "attention-run.png",
+            )
+        finally:
+            browser.quit()
     finally:
         for process in reversed(processes):
             _stop(process)
