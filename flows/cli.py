@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows import quotes_cli, retention_cli
 
@@ -197,6 +198,11 @@ def run(
     raise typer.Exit(_report(summary))
 
 
+def attention_text(line: str) -> Text:
+    """Return an attention line for the terminal; its words (file names too) are not markup."""
+    return Text.assemble(("attention:", "yellow"), " ", line)
+
+
 def _report(summary: object) -> int:
     from tasks.run.summary import attention_lines, exit_status
 
@@ -220,7 +226,7 @@ def _report(summary: object) -> int:
         f"{summary.open_rejected_rows} rejected rows open; {len(summary.published)} files published"
     )
     for line in attention_lines(summary):
-        console.print(f"[yellow]attention:[/] {line}", highlight=False, soft_wrap=True)
+        console.print(attention_text(line), highlight=False, soft_wrap=True)
     return exit_status(summary)
 
 

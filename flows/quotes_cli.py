@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -61,13 +62,15 @@ def list_quotes(quarter: QuarterArg, db: DbArg = None) -> None:
     from flows.cli import console
 
     _engine, _quarter, candidates = _candidates(quarter, db)
-    table = Table(title=f"quotes {quarter}")
-    for column in ("id", "decision", "kind", "theme", "addressee", "text"):
+    table = Table(title=Text(f"quotes {quarter}"))
+    widest_id = max((len(i) for i in candidates["id"]), default=2)
+    table.add_column("id", no_wrap=True, min_width=widest_id)  # copied whole into approve
+    for column in ("decision", "kind", "theme", "addressee", "text"):
         table.add_column(column, overflow="fold")
     for row in candidates.iter_rows(named=True):
-        decision = row["decision"] or "[yellow]waiting[/]"
-        level = row["addressee_level"]
-        table.add_row(row["id"], decision, row["kind"], row["theme"], level, row["text"])
+        decision = Text(row["decision"]) if row["decision"] else Text("waiting", style="yellow")
+        cells = [row[key] for key in ("kind", "theme", "addressee_level", "text")]
+        table.add_row(Text(row["id"]), decision, *map(Text, cells))  # text as text, not markup
     console.print(table)
     waiting = candidates.filter(candidates["decision"].is_null()).height
     console.print(f"{candidates.height} quotes, {waiting} waiting for review", highlight=False)

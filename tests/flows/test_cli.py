@@ -263,3 +263,15 @@ def test_a_run_on_a_warehouse_newer_than_this_raportti_is_explained_as_usage() -
         "but this raportti knows versions up to 2"
     )
     assert explained.fix.startswith("upgrade raportti")
+
+
+def test_an_attention_line_prints_a_hostile_file_name_as_it_is() -> None:
+    from rich.console import Console
+
+    from flows.cli import attention_text
+
+    line = "source 851-csv failed: inbox/851/[bold]raportit[/].csv: the file is empty"
+    console = Console(width=200, record=True, color_system=None)
+    console.print(attention_text(line), highlight=False, soft_wrap=True)
+
+    assert console.export_text() == f"attention: {line}\n"

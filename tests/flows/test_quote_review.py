@@ -231,6 +231,7 @@ def test_a_response_is_quoted_with_its_decision_only_once_approved_and_again_aft
     assert "response/698/R-1" in listed.output
     assert re.search(r"response/698/R-1\s+│\s+waiting\s+│\s+response", listed.output)
     assert "2 quotes, 2 waiting for review" in listed.output
+    assert "[nimi]" in listed.output  # the redaction's placeholders are shown, not read as markup
     assert approved.exit_code == 0
     assert after_approval.quotes_waiting == 1
     assert after_correction.quotes_waiting == 2
