@@ -8,8 +8,14 @@ from typing import Any
 import polars as pl
 
 from schemas.fields import LINEAGE_DTYPES, REPORT_DTYPES
+from tasks.intake.checked import DeliveryRecord
 
 PHENOMENON = "Asiakkaiden matkat palveluihin ovat pitkiä ja kalliita."
+# A delivered CSV's Finnish header, with the fields a quote needs (contract §2).
+FINNISH_HEADER = (
+    "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;ehdotus;"
+    "kenelle;kiireellisyys;lupa_lainata"
+)
 
 
 def report_row(report_id: str, **overrides: Any) -> dict[str, Any]:
@@ -46,3 +52,24 @@ def report_row(report_id: str, **overrides: Any) -> dict[str, Any]:
 def report_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Return a typed report frame (contract fields and lineage) from row dicts."""
     return pl.DataFrame(rows, schema=REPORT_DTYPES | LINEAGE_DTYPES)
+
+
+def delivery_record(sha256: str, **overrides: Any) -> DeliveryRecord:
+    """Return a landed delivery's record: an empty CSV of Rovaniemi's, 2026Q3, unless overridden."""
+    fields: dict[str, Any] = {
+        "source_id": "698-csv",
+        "sha256": sha256,
+        "municipality_code": "698",
+        "kind": "csv",
+        "name": "raportit.csv",
+        "received_at": datetime(2026, 10, 1, 6, tzinfo=UTC),
+        "quarter": "2026Q3",
+        "size_bytes": 0,
+        "rows_in": 0,
+        "rows_valid": 0,
+        "rows_quarantined": 0,
+        "redacted_identity_codes": 0,
+        "redacted_phones": 0,
+        "redacted_emails": 0,
+    }
+    return DeliveryRecord(**(fields | overrides))

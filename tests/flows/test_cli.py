@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -15,11 +14,10 @@ from typer.testing import CliRunner
 from flows.cli import app
 from schemas.fields import REJECTION_DTYPES
 from schemas.reference import PACKAGED_REFERENCE_DIR
-from tasks.intake.checked import DeliveryRecord
 from tasks.shared.sqlfiles import sql_text
 from tasks.warehouse.connection import connect_warehouse, schema_migrations
 from tasks.warehouse.load import store_delivery
-from tests.factories import report_frame
+from tests.factories import delivery_record, report_frame
 
 HEADER = (
     "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;kenelle;"
@@ -158,21 +156,8 @@ def test_help_shows_examples() -> None:
 def _land(db_url: str, content: bytes, sha256: str | None = None) -> str:
     """Store `content` as a delivery without rows (under `sha256` when given); return its sha."""
     sha = sha256 or hashlib.sha256(content).hexdigest()
-    record = DeliveryRecord(
-        source_id="851-csv",
-        sha256=sha,
-        municipality_code="851",
-        kind="csv",
-        name="raportit.csv",
-        received_at=datetime(2026, 10, 1, 6, tzinfo=UTC),
-        quarter="2026Q3",
-        size_bytes=len(content),
-        rows_in=0,
-        rows_valid=0,
-        rows_quarantined=0,
-        redacted_identity_codes=0,
-        redacted_phones=0,
-        redacted_emails=0,
+    record = delivery_record(
+        sha, source_id="851-csv", municipality_code="851", size_bytes=len(content)
     )
     empty = pl.DataFrame(schema=REJECTION_DTYPES)
     store_delivery(connect_warehouse(db_url), record, content, report_frame([]), empty)

@@ -23,14 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import FINNISH_HEADER, PHENOMENON
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
 
 QUARTER = "2026Q3"
-HEADER = (
-    "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;ehdotus;"
-    "kenelle;kiireellisyys;lupa_lainata"
-)
-PHENOMENON = "Asiakkaiden matkat palveluihin ovat pitkiä ja kalliita koko alueella."
 MARK = "Ehdotamme kotikäyntejä"  # a harmless phrase each quote opens with: is any quote published?
 PROPOSALS = [
     "Matti Meikäläinen, Koskikatu 5 B 12, 96100 Rovaniemi, IBAN FI21 1234 5600 0007 85, "
@@ -92,7 +89,7 @@ def _delivery(inbox: Path) -> None:
     rows.append(_row("131052-308T", "Lisää kuljetuksia."))
     (inbox / "698").mkdir(parents=True)
     path = inbox / "698" / "raportit_131052-308T.csv"
-    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([FINNISH_HEADER, *rows]) + "\n", encoding="utf-8")
     (inbox / "sources.toml").write_text(
         '[[source]]\nmunicipality_code = "698"\nkind = "csv"\npath = "698/*.csv"\n',
         encoding="utf-8",

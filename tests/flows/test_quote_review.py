@@ -17,15 +17,11 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tasks.run.summary import RunSummary, attention_lines
+from tests.factories import FINNISH_HEADER, PHENOMENON
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("flow")]
 
 QUARTER = "2026Q3"
-HEADER = (
-    "raportin_tunnus;kuntanumero;jätetty;raportoijan_rooli;teema;kohderyhmä;ilmiö;ehdotus;"
-    "kenelle;kiireellisyys;lupa_lainata"
-)
-PHENOMENON = "Asiakkaiden matkat palveluihin ovat pitkiä ja kalliita koko alueella."
 QUOTES = {
     "R-1": "Kuljetuspalvelua laajennetaan syrjäkylille.",
     "R-2": "Palveluohjaajia palkataan lisää.",
@@ -40,7 +36,7 @@ def _inbox(root: Path) -> Path:
         for rid, quote in QUOTES.items()
     ]
     (root / "698").mkdir(parents=True)
-    (root / "698" / "raportit.csv").write_text("\n".join([HEADER, *rows]) + "\n", "utf-8")
+    (root / "698" / "raportit.csv").write_text("\n".join([FINNISH_HEADER, *rows]) + "\n", "utf-8")
     sources = root / "sources.toml"
     sources.write_text('[[source]]\nmunicipality_code = "698"\nkind = "csv"\npath = "698/*.csv"\n')
     return sources
@@ -168,7 +164,7 @@ def _inbox_over_two_quarters(root: Path) -> Path:
         )
     ]
     (root / "698").mkdir(parents=True)
-    (root / "698" / "raportit.csv").write_text("\n".join([HEADER, *rows]) + "\n", "utf-8")
+    (root / "698" / "raportit.csv").write_text("\n".join([FINNISH_HEADER, *rows]) + "\n", "utf-8")
     (root / "responses").mkdir()
     sources = root / "sources.toml"
     sources.write_text(

@@ -11,11 +11,10 @@ from sqlalchemy import text
 
 from schemas.fields import REJECTION_DTYPES
 from schemas.quarter import Quarter
-from tasks.intake.checked import DeliveryRecord
 from tasks.warehouse.connection import connect_warehouse
 from tasks.warehouse.load import store_delivery
 from tasks.warehouse.purge import parse_duration, purge_old_data
-from tests.factories import report_frame
+from tests.factories import delivery_record, report_frame
 
 Q3 = Quarter(2026, 3)
 OLD = datetime(2025, 1, 10, 6, tzinfo=UTC)
@@ -23,21 +22,14 @@ NEW = datetime(2026, 10, 1, 6, tzinfo=UTC)
 
 
 def _store(url: str, sha: str, received_at: datetime) -> None:
-    record = DeliveryRecord(
-        source_id="698-csv",
-        sha256=sha,
-        municipality_code="698",
-        kind="csv",
+    record = delivery_record(
+        sha,
         name=f"raportit-{sha[:4]}.csv",
         received_at=received_at,
         quarter=str(Q3),
         size_bytes=10,
         rows_in=1,
-        rows_valid=0,
         rows_quarantined=1,
-        redacted_identity_codes=0,
-        redacted_phones=0,
-        redacted_emails=0,
     )
     rejection = {
         "source_id": "698-csv",
