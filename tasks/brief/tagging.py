@@ -307,24 +307,27 @@ class TableTagger:
         paragraphs = value if isinstance(value, list | tuple) else [value]
         for position, item in enumerate(paragraphs):
             _space_after_wrap(item, last_too=position < len(paragraphs) - 1)
-        recorder_of(table.canv).begin(table.canv, self._cell_element(table, row, value))
+        element = self._cell_element(table, row, column, value)
+        recorder_of(table.canv).begin(table.canv, element)
 
     def endCell(self, table: Table) -> None:
         """End the cell's marked content."""
         if self._cell_tagged:
             recorder_of(table.canv).end(table.canv)
 
-    def _cell_element(self, table: Table, row: int, value: object) -> Element:
-        """Return the cell's element: P in a layout table, TH in a header row, else TD.
+    def _cell_element(self, table: Table, row: int, column: int, value: object) -> Element:
+        """Return the cell's element: P in a layout table, TH in a header row or first column.
 
-        A cell in another language (see `cell_in_language`) carries its language.
+        A row's first cell names the row (TH, scope Row), as in the HTML twin; the rest are
+        TD. A cell in another language (see `cell_in_language`) carries its language.
         """
         if self.layout:
             return Element("P")
         if _is_header_row(table._cellvalues[row]):
             return Element("TH", scope="Column")
         items = value if isinstance(value, list | tuple) else [value]
-        return Element("TD", lang=next((getattr(i, _CELL_LANGUAGE, None) for i in items), None))
+        lang = next((getattr(i, _CELL_LANGUAGE, None) for i in items), None)
+        return Element("TH", lang=lang, scope="Row") if column == 0 else Element("TD", lang=lang)
 
 
 def cell_in_language(paragraph: Paragraph, lang: str | None) -> Paragraph:

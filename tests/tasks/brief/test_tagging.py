@@ -115,7 +115,7 @@ def test_headings_come_in_the_order_of_the_sections(pdfs: dict[str, Path], lang:
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
-def test_every_table_has_header_cells_with_a_scope_and_every_figure_alt_text(
+def test_every_table_has_column_and_row_header_cells_and_every_figure_alt_text(
     facts: BriefFacts, pdfs: dict[str, Path], lang: str
 ) -> None:
     with pikepdf.open(pdfs[lang]) as pdf:
@@ -130,7 +130,14 @@ def test_every_table_has_header_cells_with_a_scope_and_every_figure_alt_text(
             assert first
             assert all(_tag(cell) == "TH" for cell in first)
             assert all(str(cell.A.Scope) == "/Column" for cell in first)
-            assert any(_tag(cell) == "TD" for row in rows[1:] for cell in _kid_elements(row))
+            cells = [
+                [(_tag(c), str(c.get("/A", {}).get("/Scope", ""))) for c in _kid_elements(row)]
+                for row in rows
+            ]
+            body = [row for row in cells[1:] if {scope for _name, scope in row} != {"/Column"}]
+            assert body
+            assert all(row[0] == ("TH", "/Row") for row in body)
+            assert all(cell == ("TD", "") for row in body for cell in row[1:])
         figures = [e for e in elements if _tag(e) == "Figure"]
         shown = [f for f in facts.themes if f.reports != 0 or f.previous != 0]
         assert [str(f.Alt) for f in figures] == [
