@@ -347,7 +347,8 @@ def _check_response_sheets(
 
     engine = _warehouse(settings)
     register_proposals(engine)
-    outcome = validate_response_files(files, read_proposal_keys(engine), lang, encoding)
+    keys, limits = read_proposal_keys(engine), settings.delivery_limits()
+    outcome = validate_response_files(files, keys, lang, encoding, limits)
     for line in outcome.lines:
         typer.echo(line)
     for problem in outcome.unreadable:

@@ -59,7 +59,9 @@ def collect_responses(settings: Settings, sources: SourcesConfig) -> list[Respon
     """Store the new response sheets of every `responses` source; write their feedback."""
     engine = connect_warehouse(settings.warehouse_url())
     outcomes = [
-        ingest_responses(source, sources.base_dir, engine, datetime.now(UTC))
+        ingest_responses(
+            source, sources.base_dir, engine, datetime.now(UTC), settings.delivery_limits()
+        )
         for source in sources.responses
     ]
     feedback = write_response_feedback(settings.out_dir, read_response_rejections(engine))

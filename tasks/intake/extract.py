@@ -28,7 +28,7 @@ from psycopg import sql as pgsql
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
-from schemas.sources import SourceConfig, SourceKind
+from schemas.sources import ResponsesSource, SourceConfig, SourceKind
 from tasks.intake import fetch
 from tasks.intake.refusals import refusal, shown_name
 from tasks.shared.sqlfiles import sql_text
@@ -131,15 +131,15 @@ def list_deliveries(
 # --- file drops ---------------------------------------------------------------------------
 
 
-def matching_files(source: SourceConfig, base_dir: Path) -> list[Path]:
+def matching_files(source: SourceConfig | ResponsesSource, base_dir: Path) -> list[Path]:
     """Return the files matching the source's glob, sorted by their delivery name."""
     pattern = base_dir / str(source.path)
     root = Path(pattern.anchor)
     files = [path for path in root.glob(str(pattern.relative_to(root))) if path.is_file()]
-    return sorted(files, key=lambda path: _file_name(path, base_dir))
+    return sorted(files, key=lambda path: file_name(path, base_dir))
 
 
-def _file_name(path: Path, base_dir: Path) -> str:
+def file_name(path: Path, base_dir: Path) -> str:
     """Return the delivery name of a file: its path relative to `base_dir`, in posix form."""
     try:
         return path.relative_to(base_dir).as_posix()
@@ -147,7 +147,7 @@ def _file_name(path: Path, base_dir: Path) -> str:
         return path.as_posix()
 
 
-def drop_folder(source: SourceConfig, base_dir: Path) -> Path:
+def drop_folder(source: SourceConfig | ResponsesSource, base_dir: Path) -> Path:
     """Return the real folder a file source's glob starts in (the part before any wildcard)."""
     parts = Path(str(source.path)).parts[:-1]  # the last part names files, even without a wildcard
     fixed = itertools.takewhile(lambda part: not any(char in part for char in "*?["), parts)
@@ -158,9 +158,21 @@ def _file_delivery(
     source: SourceConfig, base_dir: Path, path: Path, drop: Path, max_bytes: int
 ) -> Delivery:
     """Return one delivered file as bytes; refused when too large or linked out of its drop."""
-    name = _file_name(path, base_dir)
+    name = file_name(path, base_dir)
+    content, refused = read_drop_file(source.source_id, path, name, drop, max_bytes)
+    return _delivery(source, name, content, refused)
+
+
+def read_drop_file(
+    source_id: str, path: Path, name: str, drop: Path, max_bytes: int
+) -> tuple[bytes, str | None]:
+    """Return a dropped file's bytes, or no bytes and why it is refused (too large, linked out).
+
+    Raises:
+        SourceUnavailable: the file cannot be read at all.
+    """
     if not path.resolve().is_relative_to(drop):
-        return _delivery(source, name, b"", _linked_out(name))
+        return b"", _linked_out(name)
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -168,12 +180,12 @@ def _file_delivery(
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise SourceUnavailable(
-            f"source {source.source_id}: cannot read {shown_name(name)} ({reason}); check that "
+            f"source {source_id}: cannot read {shown_name(name)} ({reason}); check that "
             "the file is complete and that the pipeline's user may read it"
         ) from None
     if max(size, len(content)) > max_bytes:
-        return _delivery(source, name, b"", too_large(name, max(size, len(content)), max_bytes))
-    return _delivery(source, name, content)
+        return b"", too_large(name, max(size, len(content)), max_bytes)
+    return content, None
 
 
 def too_large(name: str, size: int, max_bytes: int) -> str:

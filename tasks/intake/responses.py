@@ -18,6 +18,7 @@ import fastexcel
 import pandera.errors
 import polars as pl
 
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.responses import (
     FILLED_FIELDS,
     REJECTION_REASONS,
@@ -30,6 +31,7 @@ from schemas.responses import (
     ResponseModel,
 )
 from tasks.intake.extract import Delivery
+from tasks.intake.limits import check_limits, check_rows
 from tasks.intake.parse import UnreadableDelivery
 from tasks.intake.redact import RedactionCounts, redact_text
 
@@ -63,7 +65,7 @@ def read_response_lines(delivery: Delivery) -> pl.DataFrame:
     Raises:
         UnreadableDelivery: not a readable workbook or CSV, or no header row names a field.
     """
-    grid = _xlsx_grid(delivery) if delivery.name.lower().endswith(".xlsx") else _csv_grid(delivery)
+    grid = _xlsx_grid(delivery) if sheet_kind(delivery.name) == "xlsx" else _csv_grid(delivery)
     header_at = _header_row(grid, delivery.name)
     fields = {i: _field_of(cell) for i, cell in enumerate(grid[header_at][1])}
     rows = [
@@ -75,6 +77,25 @@ def read_response_lines(delivery: Delivery) -> pl.DataFrame:
         [{f: row.get(f) for f in schema} for row in rows], schema=schema, orient="row"
     )
     return lines.filter(pl.col("status").is_not_null())
+
+
+def sheet_kind(name: str) -> str:
+    """Return a response sheet's kind from its name: `xlsx`, else `csv`."""
+    return "xlsx" if name.lower().endswith(".xlsx") else "csv"
+
+
+def checked_sheet(
+    delivery: Delivery, proposal_keys: pl.DataFrame, limits: DeliveryLimits
+) -> CheckedResponses:
+    """Return a sheet's lines checked, once the limits of a delivery hold for it (issue 19's).
+
+    Raises:
+        UnreadableDelivery: the sheet cannot be read, or (`DeliveryRefused`) breaks a limit.
+    """
+    check_limits(delivery, limits)
+    lines = read_response_lines(delivery)
+    check_rows(delivery, lines.height, limits)
+    return checked_responses(lines, proposal_keys)
 
 
 def checked_responses(lines: pl.DataFrame, proposal_keys: pl.DataFrame) -> CheckedResponses:
@@ -285,7 +306,11 @@ class SheetValidation:
 
 
 def validate_response_files(
-    paths: list[Path], proposal_keys: pl.DataFrame, lang: str, encoding: str | None
+    paths: list[Path],
+    proposal_keys: pl.DataFrame,
+    lang: str,
+    encoding: str | None,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> SheetValidation:
     """Return every rejected line of the sheets at `paths`, without storing anything."""
     lines: list[str] = []
@@ -293,10 +318,11 @@ def validate_response_files(
     rejected = 0
     for path in paths:
         try:
+            content = path.read_bytes()
             delivery = Delivery(
-                "responses", "", "csv", str(path), path.read_bytes(), encoding
-            )  # fmt: skip
-            checked = checked_responses(read_response_lines(delivery), proposal_keys)
+                "responses", "", sheet_kind(path.name), str(path), content, encoding
+            )
+            checked = checked_sheet(delivery, proposal_keys, limits)
         except UnreadableDelivery as error:
             unreadable.append(str(error))
             continue

@@ -16,10 +16,11 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine, text
 
+from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.sources import ResponsesSource
-from tasks.intake.extract import Delivery
+from tasks.intake.extract import Delivery, drop_folder, file_name, matching_files, read_drop_file
 from tasks.intake.parse import UnreadableDelivery
-from tasks.intake.responses import CheckedResponses, checked_responses, read_response_lines
+from tasks.intake.responses import CheckedResponses, checked_sheet, sheet_kind
 from tasks.shared.sqlfiles import sql_text
 from tasks.warehouse.connection import as_date_series, as_utc_series, db_timestamp
 from tasks.warehouse.load import landed_parts
@@ -202,45 +203,41 @@ class ResponsesOutcome:
         return sum(sheet.rows_quarantined for sheet in self.stored)
 
 
-def response_deliveries(source: ResponsesSource, base_dir: Path) -> list[Delivery]:
-    """Return the filled sheets of the drop, in name order (their delivery order)."""
-    pattern = base_dir / source.path
-    root = Path(pattern.anchor)
-    paths = sorted(p for p in root.glob(str(pattern.relative_to(root))) if p.is_file())
-    return [
-        Delivery(
-            source_id=source.source_id,
-            municipality_code="",
-            kind="xlsx" if path.suffix.lower() == ".xlsx" else "csv",
-            name=_name(path, base_dir),
-            content=path.read_bytes(),
-            encoding=source.encoding,
+def response_deliveries(source: ResponsesSource, base_dir: Path, max_bytes: int) -> list[Delivery]:
+    """Return the filled sheets of the drop in name order (their delivery order).
+
+    A sheet too large or linked out of its drop comes refused, unread, as a report file would.
+    """
+    drop = drop_folder(source, base_dir)
+    deliveries = []
+    for path in matching_files(source, base_dir):
+        name = file_name(path, base_dir)
+        content, refused = read_drop_file(source.source_id, path, name, drop, max_bytes)
+        kind = sheet_kind(name)
+        deliveries.append(
+            Delivery(source.source_id, "", kind, name, content, source.encoding, refused)
         )
-        for path in paths
-    ]
-
-
-def _name(path: Path, base_dir: Path) -> str:
-    try:
-        return path.relative_to(base_dir).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return deliveries
 
 
 def ingest_responses(
-    source: ResponsesSource, base_dir: Path, engine: Engine, now: datetime
+    source: ResponsesSource,
+    base_dir: Path,
+    engine: Engine,
+    now: datetime,
+    limits: DeliveryLimits = DEFAULT_LIMITS,
 ) -> ResponsesOutcome:
-    """Store every new sheet of the drop; an unreadable sheet is named, the others stored."""
+    """Store every new sheet of the drop; a sheet unreadable or over a limit is named."""
     register_proposals(engine)
     keys = read_proposal_keys(engine)
     already = stored_response_hashes(engine)
     stored, skipped, unreadable = [], [], []
-    for delivery in response_deliveries(source, base_dir):
+    for delivery in response_deliveries(source, base_dir, limits.max_bytes):
         if delivery.sha256 in already:
             skipped.append(delivery.name)
             continue
         try:
-            checked = checked_responses(read_response_lines(delivery), keys)
+            checked = checked_sheet(delivery, keys, limits)
         except UnreadableDelivery as error:
             unreadable.append(str(error))
             continue

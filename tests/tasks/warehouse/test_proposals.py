@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
+from schemas.limits import DeliveryLimits
 from schemas.quarter import Quarter
 from schemas.sources import ResponsesSource
 from tasks.figures.followup import latest_responses
@@ -143,3 +144,25 @@ def test_a_crashed_landing_stores_nothing_and_the_next_run_stores_the_sheet(
     outcome = ingest_responses(source, tmp_path, engine, NOW)
     assert outcome.rows_valid == 2
     assert read_responses(engine).height == 2
+
+
+def test_a_sheet_over_a_limit_or_linked_out_of_its_drop_is_refused_and_the_rest_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    source = ResponsesSource(kind="responses", path="responses/*.csv")
+    write_sheet(tmp_path, "1.csv", ["698;P1;received;;;;"])
+    write_sheet(tmp_path, "2.csv", [f"698;P2;received;;;{'pitkä vastaus ' * 40};"])
+    write_sheet(tmp_path, "3.csv", [f"698;P{n};received;;;;" for n in range(1, 4)])
+    outside = write_sheet(tmp_path / "elsewhere", "secret.csv", ["698;P2;decided;;;;"])
+    (tmp_path / "responses" / "4.csv").symlink_to(outside)
+    limits = DeliveryLimits(max_bytes=300, max_rows=2)
+
+    outcome = ingest_responses(source, tmp_path, engine, NOW, limits)
+
+    assert outcome.rows_valid == 1
+    assert read_responses(engine)["report_id"].to_list() == ["P1"]
+    refused = {line.split(":")[0]: line for line in outcome.unreadable}
+    assert set(refused) == {"responses/2.csv", "responses/3.csv", "responses/4.csv"}
+    assert "over the limit of 300 bytes" in refused["responses/2.csv"]
+    assert "4 lines, over the limit of 3 lines" in refused["responses/3.csv"]
+    assert "link to a place outside its drop folder" in refused["responses/4.csv"]
