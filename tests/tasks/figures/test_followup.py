@@ -12,7 +12,7 @@ import polars as pl
 from schemas.fields import ADDRESSEE_LEVELS
 from schemas.quarter import Quarter
 from schemas.reference import load_reference
-from schemas.responses import FOLLOWUP_STATUSES, STATUSES
+from schemas.responses import DECISION_STATUSES, FOLLOWUP_STATUSES, STATUSES
 from tasks.figures.followup import (
     followup_quarters,
     followup_table,
@@ -140,3 +140,40 @@ def test_no_suppressed_count_of_followup_csv_can_be_worked_out() -> None:
         low, high = _ranges(len(unknowns), *_equations(values, unknowns, relations))
         pinned = [c for c, lo, hi in zip(unknowns, low, high, strict=True) if _pinned(lo, hi)]
         assert pinned == [], seed
+
+
+def _expected_days(proposal: dict, responses: pl.DataFrame) -> tuple[int | None, int | None]:
+    """Days from report to first response and to first decision, written out plainly.
+
+    A response's day is its decision's day when it names an earlier one, else the day its
+    sheet was received (in Helsinki).
+    """
+    key = (proposal["municipality_code"], proposal["report_id"])
+    days = [
+        (min(r["decided_on"] or date.max, date(2027, 1, 2)), r["status"])
+        for r in responses.iter_rows(named=True)
+        if (r["municipality_code"], r["report_id"]) == key
+    ]
+    first = min((day for day, _ in days), default=None)
+    decided = min((day for day, status in days if status in DECISION_STATUSES), default=None)
+    since = proposal["submitted_on"]
+    return (
+        (first - since).days if first else None,
+        (decided - since).days if decided else None,
+    )
+
+
+def test_days_to_first_response_and_to_decision_count_from_the_report() -> None:
+    proposals = _proposals(200, seed=5)
+    responses = _responses(proposals, seed=6)
+    states = proposal_states(proposals, responses, followup_quarters(Q, 9))
+
+    expected = {
+        row["report_id"]: _expected_days(row, responses) for row in proposals.iter_rows(named=True)
+    }
+    found = {
+        row["report_id"]: (row["days_to_response"], row["days_to_decision"])
+        for row in states.iter_rows(named=True)
+    }
+    assert found == expected
+    assert any(days[1] is not None for days in found.values())
