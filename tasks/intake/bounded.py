@@ -12,6 +12,7 @@ CSV is parsed in this process: its checks bound it well (lines and line length).
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import io
 import json
@@ -121,8 +122,10 @@ class _ParseServer:
         with self._lock:
             if self._process is not None:
                 assert self._process.stdin is not None
+                assert self._process.stdout is not None
                 self._process.stdin.close()
                 self._process.wait()
+                self._process.stdout.close()
                 self._process = None
 
     def _running(self) -> subprocess.Popen[bytes]:
@@ -210,6 +213,7 @@ def _child_answer(delivery: Delivery, seq: int) -> bytes:
 
 
 _SERVER = _ParseServer()
+atexit.register(_SERVER.close)  # the server ends with this process, its pipes closed
 
 if __name__ == "__main__":
     _serve()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,27 @@ def test_a_workbook_unzipping_past_the_limit_is_refused_before_any_child(tmp_pat
 
     with pytest.raises(DeliveryRefused, match=r"unzipped is [\d,]+ bytes, over the limit of 10,"):
         parsed_delivery(bomb, 0, DeliveryLimits(max_unzipped_bytes=10_000_000))
+
+
+def test_the_parse_server_ends_with_the_process_leaving_nothing_open() -> None:
+    """A process that parsed in a child exits cleanly: no server left running, no pipe open."""
+    script = (
+        "import json\n"
+        "from tasks.intake.bounded import parsed_in_child\n"
+        "from tasks.intake.extract import Delivery\n"
+        "body = {'municipality_code': '148', 'exported_at': '2026-10-01T00:00:00Z',\n"
+        "        'reports': []}\n"
+        "content = json.dumps(body).encode()\n"
+        "delivery = Delivery('148-json', '148', 'json', 'x.json', content, None)\n"
+        "print(parsed_in_child(delivery, 1, 2**31).reports.height)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-c", script],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "0\n", "")
