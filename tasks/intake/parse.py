@@ -211,7 +211,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _text(delivery: Delivery) -> str:
+def delivery_text(delivery: Delivery) -> str:
     """Return the content as text: strict UTF-8 (BOM dropped), else the declared encoding."""
     try:
         return delivery.content.decode("utf-8-sig")
@@ -435,8 +435,12 @@ def _bad_of(rows: pl.DataFrame, reasons: tuple[str, str]) -> pl.DataFrame:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def _xlsx_rows(delivery: Delivery) -> _Rows:
-    """Return the rows of the workbook's first sheet; typed cells become canonical text."""
+def first_sheet(delivery: Delivery) -> pl.DataFrame:
+    """Return the workbook's first sheet as text cells, typed dates and times in ISO form.
+
+    Raises:
+        UnreadableDelivery: the content is not a workbook that can be read.
+    """
     try:
         reader = fastexcel.read_excel(delivery.content)
         sheet = reader.load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
@@ -448,7 +452,12 @@ def _xlsx_rows(delivery: Delivery) -> _Rows:
             "save it again as .xlsx in Excel and deliver it again"
         ) from None
     typed = pl.all().str.replace(_EXCEL_MIDNIGHT, "${1}").str.replace(_EXCEL_DATETIME, "${1}T${2}")
-    grid = grid.with_columns(typed).with_row_index(_ROW, offset=1)
+    return grid.with_columns(typed)
+
+
+def _xlsx_rows(delivery: Delivery) -> _Rows:
+    """Return the rows of the workbook's first sheet; typed cells become canonical text."""
+    grid = first_sheet(delivery).with_row_index(_ROW, offset=1)
     return _grid_rows(grid.with_columns(pl.col(_ROW).cast(pl.Int64)), delivery)
 
 
@@ -487,7 +496,7 @@ def _json_bad_row(number: int, item: Any, problem: _RowProblem) -> dict[str, Any
 def _json_reports(delivery: Delivery) -> tuple[list[Any], str | None]:
     """Return the export's `reports` list and its top-level municipality code."""
     try:
-        document = json.loads(_text(delivery))
+        document = json.loads(delivery_text(delivery))
     except json.JSONDecodeError as error:
         raise UnreadableDelivery(
             f"{delivery.name}: not valid JSON ({error.msg} at line {error.lineno}, column "

@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import fastexcel
 import pandera.errors
 import polars as pl
 
@@ -32,7 +31,7 @@ from schemas.responses import (
 )
 from tasks.intake.extract import Delivery
 from tasks.intake.limits import check_limits, check_rows
-from tasks.intake.parse import UnreadableDelivery
+from tasks.intake.parse import UnreadableDelivery, delivery_text, first_sheet
 from tasks.intake.redact import RedactionCounts, redact_text
 
 _HEADER_SEARCH_ROWS = 10
@@ -154,22 +153,12 @@ def _header_row(grid: list[tuple[int, list[str | None]]], name: str) -> int:
 
 
 def _xlsx_grid(delivery: Delivery) -> list[tuple[int, list[str | None]]]:
-    try:
-        reader = fastexcel.read_excel(delivery.content)
-        sheet = reader.load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
-        frame = sheet.to_polars()
-    except fastexcel.FastExcelError as error:
-        reason = str(error).strip().splitlines()[0]
-        raise UnreadableDelivery(
-            f"{delivery.name}: not an Excel workbook that can be read ({reason}); "
-            "save it again as .xlsx and deliver it again"
-        ) from None
-    frame = frame.with_columns(pl.all().str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "${1}"))
-    return [(number, list(row)) for number, row in enumerate(frame.iter_rows(), start=1)]
+    rows = first_sheet(delivery).iter_rows()
+    return [(number, list(row)) for number, row in enumerate(rows, start=1)]
 
 
 def _csv_grid(delivery: Delivery) -> list[tuple[int, list[str | None]]]:
-    text = _decoded(delivery)
+    text = delivery_text(delivery)
     first = next((line for line in text.splitlines() if line.strip()), "")
     separator = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -186,19 +175,6 @@ def _csv_grid(delivery: Delivery) -> list[tuple[int, list[str | None]]]:
         ) from None
     width = max((len(cells) for _, cells in grid), default=0)
     return [(n, cells + [None] * (width - len(cells))) for n, cells in grid]
-
-
-def _decoded(delivery: Delivery) -> str:
-    try:
-        return delivery.content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        codec = delivery.encoding or "cp1252"
-    try:
-        return delivery.content.decode(codec)
-    except (LookupError, UnicodeDecodeError):
-        raise UnreadableDelivery(
-            f"{delivery.name}: cannot decode the file as UTF-8 or {codec}; save it as CSV UTF-8"
-        ) from None
 
 
 def _redacted(lines: pl.DataFrame) -> tuple[pl.DataFrame, RedactionCounts]:
