@@ -14,6 +14,7 @@ from tasks.figures.followup import proposal_states
 from tasks.intake.extract import Delivery
 from tasks.intake.responses import checked_responses, read_response_lines
 from tasks.outward.response_sheets import response_sheets
+from tasks.warehouse.proposals import RESPONSE_SCHEMA
 
 Q = Quarter(2026, 3)
 PROPOSALS = pl.DataFrame(
@@ -28,20 +29,7 @@ PROPOSALS = pl.DataFrame(
         "proposal": ['=HYPERLINK("http://x")', "Asuntoja lisää.", "Bussi kylään.", "Laki."],
     }
 )
-NO_RESPONSES = pl.DataFrame(
-    schema={
-        "municipality_code": pl.String,
-        "report_id": pl.String,
-        "status": pl.String,
-        "decision_ref": pl.String,
-        "decided_on": pl.Date,
-        "response": pl.String,
-        "responder_role": pl.String,
-        "received_at": pl.Datetime("us", "UTC"),
-        "delivery_seq": pl.Int64,
-        "row_number": pl.Int64,
-    }
-)
+NO_RESPONSES = pl.DataFrame(schema=RESPONSE_SCHEMA)
 
 
 def _sheets() -> dict[str, bytes]:
