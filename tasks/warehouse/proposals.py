@@ -9,12 +9,13 @@ of the sheet and the next run stores it whole; a sheet already stored is skipped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, RowMapping, text
 
 from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.sources import ResponsesSource
@@ -69,37 +70,30 @@ def register_proposals(engine: Engine) -> int:
 
 def read_proposals(engine: Engine) -> pl.DataFrame:
     """Return the tracked proposals (current versions), one row per report, in key order."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(sql_text("select_proposals"))).mappings().all()
-    return _frame(rows, PROPOSAL_SCHEMA)
+    return _frame(_selected(engine, "select_proposals"), PROPOSAL_SCHEMA)
 
 
 def read_proposal_versions(engine: Engine) -> pl.DataFrame:
     """Return every registered proposal version, oldest first per report."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(sql_text("select_proposal_versions"))).mappings().all()
+    rows = _selected(engine, "select_proposal_versions")
     return pl.DataFrame([dict(row) for row in rows], infer_schema_length=None)
 
 
 def read_proposal_keys(engine: Engine) -> pl.DataFrame:
     """Return (`municipality_code`, `report_id`) of every tracked proposal."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(sql_text("select_proposal_keys"))).all()
     schema = {"municipality_code": pl.String, "report_id": pl.String}
-    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+    rows = [dict(row) for row in _selected(engine, "select_proposal_keys")]
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def read_responses(engine: Engine) -> pl.DataFrame:
     """Return every stored response line (the whole history), in delivery order."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(sql_text("select_responses"))).mappings().all()
-    return _frame(rows, RESPONSE_SCHEMA)
+    return _frame(_selected(engine, "select_responses"), RESPONSE_SCHEMA)
 
 
 def read_response_rejections(engine: Engine) -> pl.DataFrame:
     """Return every rejected response line with its reasons, by delivery and row."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(sql_text("select_response_rejections"))).mappings().all()
+    rows = _selected(engine, "select_response_rejections")
     schema = {
         name: pl.Int64 if name == "row_number" else pl.String
         for name in (
@@ -174,7 +168,13 @@ def _insert_rejections(
     connection.execute(text(sql_text("insert_response_rejections")), rows)
 
 
-def _frame(rows: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _selected(engine: Engine, statement: str) -> Sequence[RowMapping]:
+    """Return the rows of one of the project's select statements, by name."""
+    with engine.connect() as connection:
+        return connection.execute(text(sql_text(statement))).mappings().all()
+
+
+def _frame(rows: Sequence[RowMapping], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Return stored rows as a frame of `schema`; dates and times arrive as text on SQLite."""
     timed = [name for name, dtype in schema.items() if dtype == pl.Date or dtype == pl.Datetime]
     texts = [{k: str(v) if k in timed and v is not None else v for k, v in r.items()} for r in rows]
