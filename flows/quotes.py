@@ -104,7 +104,7 @@ def review_quotes(
     if not waiting.is_empty() and _can_pause(settings):
         answer = _steward_answer(quarter, with_ids(waiting), settings.quote_review_minutes)
         if answer is not None:
-            _record_answer(settings, quarter, with_ids(waiting), answer)
+            _record_answer(engine, quarter, with_ids(waiting), answer)
             decided = with_decisions(candidates, read_quote_decisions(engine, quarter))
     waiting_count = decided.filter(pl.col("decision").is_null()).height
     settled = decided.filter(pl.col("decision").is_not_null())
@@ -176,10 +176,9 @@ def _resume_after_timeout() -> None:
 
 
 def _record_answer(
-    settings: Settings, quarter: Quarter, waiting: pl.DataFrame, answer: QuoteReview
+    engine: Engine, quarter: Quarter, waiting: pl.DataFrame, answer: QuoteReview
 ) -> None:
     """Store the steward's decisions on the quotes they named; unknown ids are ignored."""
-    engine = connect_warehouse(settings.warehouse_url())
     for decision, ids in (("approved", answer.approve), ("rejected", answer.reject)):
         named = waiting.filter(pl.col("id").is_in([i.strip() for i in ids]))
         record_quote_decisions(engine, quarter, named, decision)
