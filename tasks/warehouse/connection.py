@@ -185,11 +185,6 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("begin immediate")
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """Return whether the warehouse is SQLite (rather than PostgreSQL)."""
-    return engine.dialect.name == "sqlite"
-
-
 def db_timestamp(moment: datetime) -> str:
     """Return `moment` as the warehouse's UTC text form, accepted by SQLite and PostgreSQL."""
     return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
