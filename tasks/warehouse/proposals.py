@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Engine, RowMapping, text
+from sqlalchemy.exc import IntegrityError
 
 from schemas.limits import DEFAULT_LIMITS, DeliveryLimits
 from schemas.sources import ResponsesSource
@@ -241,6 +242,11 @@ def ingest_responses(
         except UnreadableDelivery as error:
             unreadable.append(str(error))
             continue
-        stored.append(store_responses(engine, delivery, checked, now))
+        try:
+            stored.append(store_responses(engine, delivery, checked, now))
+        except IntegrityError:  # another run stored the same sheet since `already` was read
+            if delivery.sha256 not in stored_response_hashes(engine):
+                raise
+            skipped.append(delivery.name)
         already.add(delivery.sha256)
     return ResponsesOutcome(stored, skipped, unreadable)

@@ -166,3 +166,25 @@ def test_a_sheet_over_a_limit_or_linked_out_of_its_drop_is_refused_and_the_rest_
     assert "over the limit of 300 bytes" in refused["responses/2.csv"]
     assert "4 lines, over the limit of 3 lines" in refused["responses/3.csv"]
     assert "link to a place outside its drop folder" in refused["responses/4.csv"]
+
+
+def test_a_sheet_stored_by_a_concurrent_run_meanwhile_is_skipped_not_failed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tasks.warehouse.proposals as proposals
+
+    source = ResponsesSource(kind="responses", path="responses/*.csv")
+    write_sheet(tmp_path, "1.csv", ["698;P1;received;;;;"])
+    ingest_responses(source, tmp_path, engine, NOW)  # the other run, which got there first
+    real = proposals.stored_response_hashes
+    stale: list[set[str]] = [set()]  # this run read the stored sheets before the other committed
+
+    def hashes_read(engine: Engine) -> set[str]:
+        return stale.pop() if stale else real(engine)
+
+    monkeypatch.setattr(proposals, "stored_response_hashes", hashes_read)
+
+    outcome = ingest_responses(source, tmp_path, engine, NOW)
+
+    assert (outcome.skipped, outcome.rows_valid) == (["responses/1.csv"], 0)
+    assert read_responses(engine).height == 1
